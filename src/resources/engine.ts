@@ -1,0 +1,200 @@
+/**
+ * Schema-driven pieces every front-end shares: input checking and the desired-vs-live diff.
+ * Kind modules add only what their schema cannot say (cross-field checks, normalizeLive).
+ */
+import { createHash } from "node:crypto";
+import type { Field, FieldType, Fields } from "./schema";
+import { isInput } from "./schema";
+import type { CheckFailure, DiffResult, FieldChange, Props, ResourceKind } from "./types";
+
+/** Prefix of a secret's stand-in: state that must not hold the secret holds its hash instead. */
+export const SECRET_HASH_PREFIX = "sha256:";
+
+export function hashSecret(value: string): string {
+  return SECRET_HASH_PREFIX + createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+function typeName(t: FieldType): string {
+  if (typeof t === "string") return t === "bool" ? "boolean" : t;
+  if ("list" in t) return `list of ${typeName(t.list)}`;
+  if ("set" in t) return `list of ${typeName(t.set)}`;
+  if ("map" in t) return `map of ${typeName(t.map)}`;
+  return "object";
+}
+
+function checkValue(path: string, f: Field | undefined, t: FieldType, v: unknown, out: CheckFailure[]): unknown {
+  if (v === undefined || v === null) return undefined;
+  if (typeof t === "string") {
+    const ok =
+      (t === "string" && typeof v === "string") ||
+      (t === "number" && typeof v === "number" && Number.isFinite(v)) ||
+      (t === "bool" && typeof v === "boolean");
+    if (!ok) {
+      out.push({ field: path, message: `must be a ${typeName(t)}, got ${JSON.stringify(v)}` });
+      return v;
+    }
+    if (f?.enum && t === "string" && !f.enum.includes(v as string)) {
+      out.push({ field: path, message: `must be one of ${f.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${JSON.stringify(v)}` });
+    }
+    return v;
+  }
+  if ("list" in t || "set" in t) {
+    const inner = "list" in t ? t.list : t.set;
+    if (!Array.isArray(v)) {
+      out.push({ field: path, message: `must be a ${typeName(t)}` });
+      return v;
+    }
+    return v.map((e, i) => checkValue(`${path}.${i}`, typeof inner === "string" ? f : undefined, inner, e, out));
+  }
+  if ("map" in t) {
+    if (typeof v !== "object" || Array.isArray(v)) {
+      out.push({ field: path, message: `must be a ${typeName(t)}` });
+      return v;
+    }
+    const r: Props = {};
+    for (const [k, e] of Object.entries(v as Props)) r[k] = checkValue(`${path}.${k}`, undefined, t.map, e, out);
+    return r;
+  }
+  if (typeof v !== "object" || Array.isArray(v)) {
+    out.push({ field: path, message: "must be an object" });
+    return v;
+  }
+  return checkObject(t.object, v as Props, path + ".", out);
+}
+
+function checkObject(fields: Fields, raw: Props, prefix: string, out: CheckFailure[]): Props {
+  const result: Props = {};
+  for (const key of Object.keys(raw)) {
+    const f = fields[key];
+    if (!f || !isInput(f)) {
+      if (raw[key] === undefined || raw[key] === null) continue;
+      const known = Object.entries(fields).filter(([, g]) => isInput(g)).map(([k]) => k);
+      out.push({
+        field: prefix + key,
+        message: f
+          ? `is an output set by Spot and cannot be given; remove it`
+          : `is not a known field; expected one of ${known.join(", ")}`,
+      });
+    }
+  }
+  for (const [key, f] of Object.entries(fields)) {
+    if (!isInput(f)) continue;
+    let v = raw[key];
+    if ((v === undefined || v === null) && f.default !== undefined) v = structuredClone(f.default);
+    if (v === undefined || v === null) {
+      if (f.required) out.push({ field: prefix + key, message: `is required: ${f.description}` });
+      continue;
+    }
+    const before = out.length;
+    const checked = checkValue(prefix + key, f, f.type, v, out);
+    if (out.length === before && f.validate) {
+      const msg = f.validate(checked);
+      if (msg) out.push({ field: prefix + key, message: msg });
+    }
+    result[key] = checked;
+  }
+  return result;
+}
+
+/** Validate raw inputs against the kind's schema and its own check(); apply defaults. No API call. */
+export function checkInputs<I extends Props>(kind: ResourceKind<I>, raw: Props): { inputs: I; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const inputs = checkObject(kind.fields, raw ?? {}, "", failures) as I;
+  if (failures.length === 0 && kind.check) failures.push(...kind.check(inputs));
+  return { inputs, failures };
+}
+
+/** One readable line per failure, naming the resource, the field and the fix. */
+export function formatFailures(kindName: string, resourceName: string, failures: CheckFailure[]): string {
+  return failures.map((f) => `${kindName} "${resourceName}": ${f.field} ${f.message}`).join("\n");
+}
+
+function isEmpty(v: unknown): boolean {
+  return (
+    v === undefined ||
+    v === null ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0)
+  );
+}
+
+/** Canonical form for comparison: sets sorted, empties dropped, object keys ordered. */
+export function normalize(t: FieldType, v: unknown): unknown {
+  if (isEmpty(v)) return undefined;
+  if (typeof t === "string") return v;
+  if ("list" in t) return (v as unknown[]).map((e) => normalize(t.list, e));
+  if ("set" in t) {
+    const items = (v as unknown[]).map((e) => normalize(t.set, e));
+    return items
+      .map((e) => [JSON.stringify(e), e] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .filter(([k], i, arr) => i === 0 || arr[i - 1][0] !== k)
+      .map(([, e]) => e);
+  }
+  if ("map" in t) {
+    const r: Props = {};
+    for (const k of Object.keys(v as Props).sort()) {
+      const n = normalize(t.map, (v as Props)[k]);
+      if (n !== undefined) r[k] = n;
+    }
+    return Object.keys(r).length ? r : undefined;
+  }
+  const r: Props = {};
+  for (const k of Object.keys(t.object).sort()) {
+    const n = normalize(t.object[k].type, (v as Props)[k]);
+    if (n !== undefined) r[k] = n;
+  }
+  return Object.keys(r).length ? r : undefined;
+}
+
+function equalSecret(desired: unknown, live: unknown): boolean | undefined {
+  if (live === undefined || live === null) return undefined; // Spot does not return it and nothing was recorded
+  if (typeof live === "string" && live.startsWith(SECRET_HASH_PREFIX)) return hashSecret(String(desired)) === live;
+  return desired === live;
+}
+
+/**
+ * Desired inputs against the live object. Inputs the user did not give are left alone when Spot computes
+ * them; otherwise an absent input means "unset" and differs from a live value. Secrets compare by hash
+ * when the live side only has the hash, and are skipped when Spot returns nothing to compare with.
+ */
+export function diffResource<I extends Props, O extends Props>(kind: ResourceKind<I, O>, desired: I, liveRaw: O): DiffResult {
+  const live = kind.normalizeLive ? kind.normalizeLive(liveRaw, desired) : liveRaw;
+  const changes: FieldChange[] = [];
+  for (const [key, f] of Object.entries(kind.fields)) {
+    if (!isInput(f)) continue;
+    const want = desired[key];
+    const have = live[key];
+    if ((want === undefined || want === null) && f.computed) continue;
+    if (f.secret) {
+      if (want === undefined || want === null) continue;
+      const same = equalSecret(want, have);
+      if (same === false) changes.push({ field: key, before: "(secret)", after: "(secret)", mode: f.onChange ?? "update", secret: true });
+      continue;
+    }
+    const a = normalize(f.type, want);
+    const b = normalize(f.type, have);
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      changes.push({ field: key, before: b, after: a, mode: f.onChange ?? "update" });
+    }
+  }
+  const rejected = changes
+    .filter((c) => c.mode === "reject")
+    .map((c) => ({
+      field: c.field,
+      message: `${c.field} cannot be changed in Spot (${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}). ${kind.fields[c.field].rejectHint ?? ""}`.trim(),
+    }));
+  return { changes, replace: changes.some((c) => c.mode === "replace"), rejected };
+}
+
+/** Outputs without undefined anywhere (the Pulumi host crashes on undefined; Terraform wants explicit nulls). */
+export function stripUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.filter((e) => e !== undefined).map(stripUndefined) as T;
+  if (v && typeof v === "object") {
+    const r: Props = {};
+    for (const [k, e] of Object.entries(v as Props)) if (e !== undefined) r[k] = stripUndefined(e);
+    return r as T;
+  }
+  return v;
+}
