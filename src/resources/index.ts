@@ -1,0 +1,18 @@
+/**
+ * The registry of resource kinds and lookups. Front-ends iterate over it; adding a kind here makes it a
+ * Pulumi class, a Terraform resource (and CDKTF construct) and a GitOps kind.
+ */
+import type { Lookup, ResourceKind } from "./types";
+
+export const kinds: ResourceKind[] = [];
+export const lookups: Lookup[] = [];
+
+export function kindByName(name: string): ResourceKind {
+  const k = kinds.find((x) => x.name === name);
+  if (!k) throw new Error(`unknown resource kind "${name}"; known kinds: ${kinds.map((x) => x.name).join(", ")}`);
+  return k;
+}
+
+export * from "./types";
+export * from "./schema";
+export * from "./engine";
