@@ -11,6 +11,7 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+const { spawnSync } = require("node:child_process");
 
 const OUT = path.join(__dirname, "..", "src", "pulumi", "generated.ts");
 const RESERVED = new Set(["id", "urn", "connection", "adopt"]);
@@ -29,7 +30,11 @@ function plainType(t, f) {
   if (typeof t === "string") return scalar(t, f);
   if ("list" in t || "set" in t) return `${wrap(plainType(t.list ?? t.set, f))}[]`;
   if ("map" in t) return `Record<string, ${plainType(t.map)}>`;
-  return objectType(t.object, (g) => plainType(g.type, g), (g) => isInput(g) && !g.required);
+  return objectType(
+    t.object,
+    (g) => plainType(g.type, g),
+    (g) => isInput(g) && !g.required,
+  );
 }
 
 /** Input type: every level accepts an Output, like Pulumi's generated SDKs. */
@@ -180,11 +185,15 @@ function render({ kinds, lookups }) {
   return `${header}${imports.join("\n")}\n${body || "\nexport {};\n"}`;
 }
 
-/** The file's text, formatted with the project's prettier settings. */
+/**
+ * The file's text, formatted with the project's prettier settings. Prettier runs in a child process: its
+ * API loads plugins with a dynamic import(), which jest's module sandbox cannot do.
+ */
 async function generate(registry) {
-  const prettier = require("prettier");
-  const options = (await prettier.resolveConfig(OUT)) ?? {};
-  return prettier.format(render(registry), { ...options, filepath: OUT });
+  const bin = require.resolve("prettier/bin/prettier.cjs");
+  const r = spawnSync(process.execPath, [bin, "--stdin-filepath", OUT], { input: render(registry), encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`prettier failed: ${r.stderr}`);
+  return r.stdout;
 }
 
 async function main() {

@@ -1,5 +1,15 @@
 /** Access control: user groups (G1–G3), access policies (P1–P4) and the policy action catalogue (P5). */
-import { created, need, needArray, needNoSpecial, needString, notInList, single, type CreateOptions } from "./area";
+import {
+  cloneJson,
+  created,
+  need,
+  needArray,
+  needNoSpecial,
+  needString,
+  notInList,
+  single,
+  type CreateOptions,
+} from "./area";
 import { RECHECK_AGE_MS, type Transport } from "./transport";
 import type {
   AccessPolicy,
@@ -35,7 +45,14 @@ function checkContent(method: "POST" | "PUT", route: string, c: PolicyContent): 
   needArray(method, route, "policy.policyContent.statements", c?.statements, true);
   c.statements.forEach((s, i) => {
     const f = `policy.policyContent.statements.${i}`;
-    need(method, route, `${f}.effect`, s?.effect === "ALLOW" || s?.effect === "DENY", 'must be "ALLOW" or "DENY"', s?.effect);
+    need(
+      method,
+      route,
+      `${f}.effect`,
+      s?.effect === "ALLOW" || s?.effect === "DENY",
+      'must be "ALLOW" or "DENY"',
+      s?.effect,
+    );
     needArray(method, route, `${f}.actions`, s.actions, true);
     needArray(method, route, `${f}.resources`, s.resources, true);
   });
@@ -44,8 +61,18 @@ function checkContent(method: "POST" | "PUT", route: string, c: PolicyContent): 
 export class UserGroupsApi {
   constructor(private readonly t: Transport) {}
 
-  async list(maxAgeMs?: number): Promise<UserGroupSummary[]> {
-    return this.t.request<UserGroupSummary>({ method: "GET", route: GROUPS, tags: ["userGroups"], maxAgeMs });
+  async list(): Promise<UserGroupSummary[]> {
+    return this.t.request<UserGroupSummary>({ method: "GET", route: GROUPS, tags: ["userGroups"] });
+  }
+
+  private shared(maxAgeMs?: number): Promise<UserGroupSummary[]> {
+    return this.t.request<UserGroupSummary>({
+      method: "GET",
+      route: GROUPS,
+      tags: ["userGroups"],
+      maxAgeMs,
+      shared: true,
+    });
   }
 
   /**
@@ -56,7 +83,7 @@ export class UserGroupsApi {
     needString("GET", GROUP, "userGroupId", userGroupId);
     if (!opts.direct) {
       const has = (list: UserGroupSummary[]) => list.some((g) => g.id === userGroupId);
-      if (!has(await this.list()) && !has(await this.list(RECHECK_AGE_MS))) {
+      if (!has(await this.shared()) && !has(await this.shared(RECHECK_AGE_MS))) {
         throw notInList("GET", GROUPS, `user group ${userGroupId}`);
       }
     }
@@ -70,7 +97,7 @@ export class UserGroupsApi {
   }
 
   async findByName(name: string): Promise<UserGroupSummary[]> {
-    return (await this.list()).filter((g) => g.name === name);
+    return cloneJson((await this.shared()).filter((g) => g.name === name));
   }
 
   async create(input: CreateUserGroupInput, opts: CreateOptions<UserGroup> = {}): Promise<UserGroup> {
@@ -95,12 +122,23 @@ export class UserGroupsApi {
     needString("PUT", GROUP, "userGroupId", userGroupId);
     if (input?.name !== undefined) needNoSpecial("PUT", GROUP, "name", input.name);
     if (input?.description !== undefined) needString("PUT", GROUP, "description", input.description);
-    await this.t.request({ method: "PUT", route: GROUP, params: { userGroupId }, body: input, invalidates: ["userGroups"] });
+    await this.t.request({
+      method: "PUT",
+      route: GROUP,
+      params: { userGroupId },
+      body: input,
+      invalidates: ["userGroups"],
+    });
   }
 
   async delete(userGroupId: string): Promise<void> {
     needString("DELETE", GROUP, "userGroupId", userGroupId);
-    await this.t.request({ method: "DELETE", route: GROUP, params: { userGroupId }, invalidates: ["userGroups", "users"] });
+    await this.t.request({
+      method: "DELETE",
+      route: GROUP,
+      params: { userGroupId },
+      invalidates: ["userGroups", "users"],
+    });
   }
 
   /** Replace the group's members. */
@@ -135,8 +173,18 @@ export class PoliciesApi {
   constructor(private readonly t: Transport) {}
 
   /** Every access policy of the organization (GET /setup/organization/policy). */
-  async list(maxAgeMs?: number): Promise<AccessPolicy[]> {
-    return this.t.request<AccessPolicy>({ method: "GET", route: ORG_POLICIES, tags: ["policies"], maxAgeMs });
+  async list(): Promise<AccessPolicy[]> {
+    return this.t.request<AccessPolicy>({ method: "GET", route: ORG_POLICIES, tags: ["policies"] });
+  }
+
+  private shared(maxAgeMs?: number): Promise<AccessPolicy[]> {
+    return this.t.request<AccessPolicy>({
+      method: "GET",
+      route: ORG_POLICIES,
+      tags: ["policies"],
+      maxAgeMs,
+      shared: true,
+    });
   }
 
   /** The policies usable in one account (GET /setup/access/policy?accountId=). */
@@ -149,13 +197,13 @@ export class PoliciesApi {
   async get(policyId: string): Promise<AccessPolicy> {
     needString("GET", ORG_POLICIES, "policyId", policyId);
     const match = (p: AccessPolicy) => p.id === policyId;
-    const found = (await this.list()).find(match) ?? (await this.list(RECHECK_AGE_MS)).find(match);
+    const found = (await this.shared()).find(match) ?? (await this.shared(RECHECK_AGE_MS)).find(match);
     if (!found) throw notInList("GET", ORG_POLICIES, `access policy ${policyId}`);
-    return found;
+    return cloneJson(found);
   }
 
   async findByName(name: string): Promise<AccessPolicy[]> {
-    return (await this.list()).filter((p) => p.name === name);
+    return cloneJson((await this.shared()).filter((p) => p.name === name));
   }
 
   async create(input: AccessPolicyInput, opts: CreateOptions<AccessPolicy> = {}): Promise<AccessPolicy> {
@@ -197,7 +245,12 @@ export class PoliciesApi {
 
   /** The catalogue of actions a policy statement may name, optionally filtered. */
   async actions(filter: PolicyActionFilter = {}): Promise<PolicyAction[]> {
-    return this.t.request<PolicyAction>({ method: "GET", route: ACTIONS, query: { ...filter }, tags: ["policyActions"] });
+    return this.t.request<PolicyAction>({
+      method: "GET",
+      route: ACTIONS,
+      query: { ...filter },
+      tags: ["policyActions"],
+    });
   }
 }
 

@@ -1,13 +1,18 @@
 /** Accounts (A1–A5) and the users attached to an account (R3–R5). */
-import { created, need, needArray, needLetter, needString, notInList, single, toStr, type CreateOptions } from "./area";
+import {
+  cloneJson,
+  created,
+  need,
+  needArray,
+  needLetter,
+  needString,
+  notInList,
+  single,
+  toStr,
+  type CreateOptions,
+} from "./area";
 import { RECHECK_AGE_MS, type Transport } from "./transport";
-import type {
-  Account,
-  AttachUserInput,
-  CreateAccountInput,
-  UpdateAccountInput,
-  UpdateAccountUserInput,
-} from "./types";
+import type { Account, AttachUserInput, CreateAccountInput, UpdateAccountInput, UpdateAccountUserInput } from "./types";
 
 const LIST = "/setup/account";
 const ONE = "/setup/account/{accountId}";
@@ -25,15 +30,19 @@ export class AccountsApi {
   constructor(private readonly t: Transport) {}
 
   /** All accounts of the token's organization (cached per run; `cloudAccountId` filters by linked cloud account). */
-  async list(query: { cloudAccountId?: string } = {}, maxAgeMs?: number): Promise<Account[]> {
-    const items = await this.t.request<Record<string, unknown>>({
+  async list(query: { cloudAccountId?: string } = {}): Promise<Account[]> {
+    return (await this.rawList(query, false)).map(normalizeAccount);
+  }
+
+  private rawList(query: { cloudAccountId?: string }, shared: boolean, maxAgeMs?: number) {
+    return this.t.request<Record<string, unknown>>({
       method: "GET",
       route: LIST,
       query: { cloudAccountId: query.cloudAccountId },
       tags: ["accounts"],
       maxAgeMs,
+      shared,
     });
-    return items.map(normalizeAccount);
   }
 
   /**
@@ -52,16 +61,17 @@ export class AccountsApi {
       });
       return normalizeAccount(single(items, "GET", `/setup/account/${accountId}`, `account ${accountId}`));
     }
-    const match = (a: Account) => a.accountId === accountId || a.id === accountId;
+    const match = (a: Record<string, unknown>) => a.accountId === accountId || a.id === accountId;
     // A miss in an older cached list is checked again with a fresh one: "not found" plans a re-create.
-    const found = (await this.list()).find(match) ?? (await this.list({}, RECHECK_AGE_MS)).find(match);
+    const found =
+      (await this.rawList({}, true)).find(match) ?? (await this.rawList({}, true, RECHECK_AGE_MS)).find(match);
     if (!found) throw notInList("GET", LIST, `account ${accountId}`);
-    return found;
+    return normalizeAccount(cloneJson(found));
   }
 
   /** The accounts with this exact name (Spot does not document names as unique). */
   async findByName(name: string): Promise<Account[]> {
-    return (await this.list()).filter((a) => a.name === name);
+    return (await this.rawList({}, true)).filter((a) => a.name === name).map((a) => normalizeAccount(cloneJson(a)));
   }
 
   async create(input: CreateAccountInput, opts: CreateOptions<Account> = {}): Promise<Account> {
@@ -107,7 +117,14 @@ export class AccountsApi {
   async attachUser(accountId: string, input: AttachUserInput, opts: CreateOptions<unknown> = {}): Promise<void> {
     needString("POST", USER, "accountId", accountId);
     needString("POST", USER, "userEmail", input?.userEmail);
-    need("POST", USER, "role", input.role === "viewer" || input.role === "editor", 'must be "viewer" or "editor"', input.role);
+    need(
+      "POST",
+      USER,
+      "role",
+      input.role === "viewer" || input.role === "editor",
+      'must be "viewer" or "editor"',
+      input.role,
+    );
     await this.t.request<unknown>({
       method: "POST",
       route: USER,
@@ -126,7 +143,14 @@ export class AccountsApi {
     if (input.permissionStrategy === "POLICY_BASED") {
       needArray("PUT", USER, "policyIds", input.policyIds, true);
     } else {
-      need("PUT", USER, "role", input.role === "viewer" || input.role === "editor", 'must be "viewer" or "editor"', input.role);
+      need(
+        "PUT",
+        USER,
+        "role",
+        input.role === "viewer" || input.role === "editor",
+        'must be "viewer" or "editor"',
+        input.role,
+      );
     }
     await this.t.request({ method: "PUT", route: USER, params: { accountId }, body: input, invalidates: ["users"] });
   }

@@ -46,7 +46,14 @@ export function needNoSpecial(method: Method, route: string, field: string, v: u
 }
 
 export function needArray(method: Method, route: string, field: string, v: unknown, nonEmpty = false): void {
-  need(method, route, field, Array.isArray(v) && (!nonEmpty || v.length > 0), nonEmpty ? "must be a non-empty list" : "must be a list", v);
+  need(
+    method,
+    route,
+    field,
+    Array.isArray(v) && (!nonEmpty || v.length > 0),
+    nonEmpty ? "must be a non-empty list" : "must be a list",
+    v,
+  );
 }
 
 /** The single item a create answers with. */
@@ -71,4 +78,18 @@ export function notInList(method: Method, path: string, what: string): NotFoundE
 
 export function toStr(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
+}
+
+/**
+ * Deep copy of a JSON value (what Spot answers). Not structuredClone: its arrays belong to Node's main realm,
+ * so `instanceof Array` fails for callers running in another realm (a jest vm context, the Pulumi host).
+ */
+export function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, e] of Object.entries(v as Record<string, unknown>)) out[k] = cloneJson(e);
+    return out as T;
+  }
+  return v;
 }

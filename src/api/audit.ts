@@ -7,7 +7,14 @@ const EVENTS = "/audit/events";
 
 function ms(d: Date | number | undefined, field: string): number {
   const v = d instanceof Date ? d.getTime() : d;
-  need("GET", EVENTS, field, typeof v === "number" && Number.isFinite(v) && v >= 0, "must be a Date or epoch milliseconds", d);
+  need(
+    "GET",
+    EVENTS,
+    field,
+    typeof v === "number" && Number.isFinite(v) && v >= 0,
+    "must be a Date or epoch milliseconds",
+    d,
+  );
   return v as number;
 }
 
@@ -37,9 +44,17 @@ export class AuditApi {
    * The audit events of one spot-iac run: every event in the window whose agent carries `run=<runId>`,
    * failed requests included, oldest first.
    */
-  async trail(runId: string, window: { from: Date | number; to?: Date | number; accountId?: string }): Promise<AuditEvent[]> {
+  async trail(
+    runId: string,
+    window: { from: Date | number; to?: Date | number; accountId?: string },
+  ): Promise<AuditEvent[]> {
     need("GET", EVENTS, "runId", typeof runId === "string" && runId.trim() !== "", "is required");
-    const events = await this.events({ from: window?.from, to: window.to, accountId: window.accountId, responseStatus: "all" });
+    const events = await this.events({
+      from: window?.from,
+      to: window.to,
+      accountId: window.accountId,
+      responseStatus: "all",
+    });
     return events
       .filter((e) => runIdOfAgent(e.agent) === runId)
       .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));

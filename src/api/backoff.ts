@@ -14,15 +14,27 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, maxElapsedMs: 60_000, baseDelayMs: 300, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  maxElapsedMs: 60_000,
+  baseDelayMs: 300,
+  maxDelayMs: 20_000,
+};
 
 export function retryPolicy(p: Partial<RetryPolicy> | undefined): RetryPolicy {
   const r = { ...DEFAULT_RETRY };
   for (const k of Object.keys(DEFAULT_RETRY) as (keyof RetryPolicy)[]) {
     const v = p?.[k];
     if (v === undefined) continue;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (k === "maxAttempts" && (v < 1 || !Number.isInteger(v)))) {
-      throw new RangeError(`retry.${k} must be ${k === "maxAttempts" ? "an integer ≥ 1" : "a number ≥ 0"}; got ${String(v)}`);
+    if (
+      typeof v !== "number" ||
+      !Number.isFinite(v) ||
+      v < 0 ||
+      (k === "maxAttempts" && (v < 1 || !Number.isInteger(v)))
+    ) {
+      throw new RangeError(
+        `retry.${k} must be ${k === "maxAttempts" ? "an integer ≥ 1" : "a number ≥ 0"}; got ${String(v)}`,
+      );
     }
     r[k] = v;
   }
@@ -65,8 +77,10 @@ function secondsToMs(raw: string | undefined, now: number): number | undefined {
 /**
  * The wait the server asks for, in ms, from `Retry-After` (seconds or an HTTP date) and `X-RateLimit-Reset`
  * (seconds until a request is allowed, per Spot's docs). The larger wins: both are lower bounds.
+ * Spot sends X-RateLimit-Reset on every answer (0 when a request is allowed), so it means "wait" only on a 429:
+ * pass `includeReset = false` for other statuses.
  */
-export function serverWaitMs(headers: HeaderBag, now: number = Date.now()): number | undefined {
+export function serverWaitMs(headers: HeaderBag, now: number = Date.now(), includeReset = true): number | undefined {
   let best: number | undefined;
   const ra = header(headers, "retry-after");
   if (ra !== undefined) {
@@ -77,7 +91,7 @@ export function serverWaitMs(headers: HeaderBag, now: number = Date.now()): numb
     }
     if (ms !== undefined) best = ms;
   }
-  const reset = secondsToMs(header(headers, "x-ratelimit-reset"), now);
+  const reset = includeReset ? secondsToMs(header(headers, "x-ratelimit-reset"), now) : undefined;
   if (reset !== undefined) best = best === undefined ? reset : Math.max(best, reset);
   return best;
 }

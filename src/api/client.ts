@@ -97,7 +97,9 @@ export class SpotClient {
       throw new ConfigError(`option frontend must be one of ${FRONTENDS.join(", ")}; got ${JSON.stringify(frontend)}`);
     }
     if (options.runId !== undefined && !RUN_ID.test(options.runId)) {
-      throw new ConfigError(`option runId must be 1-64 letters, digits, ".", "_", ":" or "-"; got ${JSON.stringify(options.runId)}`);
+      throw new ConfigError(
+        `option runId must be 1-64 letters, digits, ".", "_", ":" or "-"; got ${JSON.stringify(options.runId)}`,
+      );
     }
     const config = resolveConfig(options);
     let retry: RetryPolicy;
@@ -167,18 +169,32 @@ export class SpotClient {
     Object.assign(this.transport.counters, newCounters());
   }
 
+  /** Close idle keep-alive connections (e.g. before a short-lived process exits). */
+  close(): void {
+    this.transport.close();
+  }
+
   /** Forget cached list answers (e.g. before a drift check that must see out-of-band changes). */
   clearCache(): void {
     this.transport.clearCache();
   }
 
   /** The audit events of a run (this process's run id, or another run's), oldest first. */
-  auditTrail(runId: string, window: { from: Date | number; to?: Date | number; accountId?: string }): Promise<AuditEvent[]> {
+  auditTrail(
+    runId: string,
+    window: { from: Date | number; to?: Date | number; accountId?: string },
+  ): Promise<AuditEvent[]> {
     return this.audit.trail(runId, window);
   }
 
   toJSON(): Record<string, unknown> {
-    return { baseUrl: this.baseUrl, account: this.account, frontend: this.frontend, runId: this.runId, tokenSource: this.tokenSource };
+    return {
+      baseUrl: this.baseUrl,
+      account: this.account,
+      frontend: this.frontend,
+      runId: this.runId,
+      tokenSource: this.tokenSource,
+    };
   }
 
   // console.log(client) must not print the token held by the transport.

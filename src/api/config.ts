@@ -91,7 +91,9 @@ function validateBaseUrl(url: string, source: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new ConfigError(`base URL ${JSON.stringify(url)} (from ${source}) is not a URL; use e.g. ${DEFAULT_BASE_URL}`);
+    throw new ConfigError(
+      `base URL ${JSON.stringify(url)} (from ${source}) is not a URL; use e.g. ${DEFAULT_BASE_URL}`,
+    );
   }
   if (u.protocol !== "https:" && u.protocol !== "http:") {
     throw new ConfigError(`base URL ${JSON.stringify(url)} (from ${source}) must be http:// or https://`);

@@ -87,7 +87,14 @@ export class CredentialsApi {
   async setAws(accountId: string, input: AwsCredentialsInput): Promise<void> {
     needString("POST", AWS, "accountId", accountId);
     needString("POST", AWS, "credentials.iamRole", input?.iamRole);
-    need("POST", AWS, "credentials.iamRole", /^arn:[^:]+:iam::[^:]*:role\/./.test(input.iamRole), "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)", input.iamRole);
+    need(
+      "POST",
+      AWS,
+      "credentials.iamRole",
+      /^arn:[^:]+:iam::[^:]*:role\/./.test(input.iamRole),
+      "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+      input.iamRole,
+    );
     const credentials: Record<string, string> = { iamRole: input.iamRole };
     if (input.externalId !== undefined) credentials.externalId = input.externalId;
     await this.t.request({
@@ -103,7 +110,12 @@ export class CredentialsApi {
   /** The account's AWS connection; NotFoundError (Account_DOESNT_EXIST or no item) when there is none. */
   async getAws(accountId: string): Promise<AwsCredentials> {
     needString("GET", AWS, "accountId", accountId);
-    const items = await this.t.request<AwsCredentials>({ method: "GET", route: AWS, query: { accountId }, tags: tags(accountId) });
+    const items = await this.t.request<AwsCredentials>({
+      method: "GET",
+      route: AWS,
+      query: { accountId },
+      tags: tags(accountId),
+    });
     return single(items, "GET", `${AWS}?accountId=${accountId}`, `AWS credentials of ${accountId}`);
   }
 
@@ -125,14 +137,20 @@ export class CredentialsApi {
 
   async getAzure(accountId: string): Promise<AzureCredentials> {
     needString("GET", AZURE, "accountId", accountId);
-    const items = await this.t.request<AzureCredentials>({ method: "GET", route: AZURE, query: { accountId }, tags: tags(accountId) });
+    const items = await this.t.request<AzureCredentials>({
+      method: "GET",
+      route: AZURE,
+      query: { accountId },
+      tags: tags(accountId),
+    });
     return single(items, "GET", `${AZURE}?accountId=${accountId}`, `Azure credentials of ${accountId}`);
   }
 
   /** Test credentials without saving them. */
   async validateAzure(accountId: string, input: Omit<AzureCredentialsInput, "expirationDate">): Promise<void> {
     needString("POST", AZURE_VALIDATE, "accountId", accountId);
-    for (const f of AZURE_FIELDS.filter((x) => x !== "expirationDate")) needString("POST", AZURE_VALIDATE, f, (input as any)?.[f]);
+    for (const f of AZURE_FIELDS.filter((x) => x !== "expirationDate"))
+      needString("POST", AZURE_VALIDATE, f, (input as any)?.[f]);
     await this.t.request({
       method: "POST",
       route: AZURE_VALIDATE,
@@ -173,7 +191,14 @@ export class CredentialsApi {
   async setGcp(accountId: string, serviceAccount: GcpServiceAccount): Promise<void> {
     needString("POST", GCP, "accountId", accountId);
     for (const f of GCP_FIELDS) needString("POST", GCP, `serviceAccount.${f}`, serviceAccount?.[f]);
-    need("POST", GCP, "serviceAccount.type", serviceAccount.type === "service_account", 'must be "service_account"', serviceAccount.type);
+    need(
+      "POST",
+      GCP,
+      "serviceAccount.type",
+      serviceAccount.type === "service_account",
+      'must be "service_account"',
+      serviceAccount.type,
+    );
     await this.t.request({
       method: "POST",
       route: GCP,

@@ -5,6 +5,11 @@
  */
 import { redact } from "./redact";
 
+// Brands survive two copies of this module in one process (src and dist in tests, a host loading its own copy),
+// where instanceof would not.
+const NOT_FOUND_BRAND = Symbol.for("spot-iac.api.NotFoundError");
+const API_ERROR_BRAND = Symbol.for("spot-iac.api.SpotApiError");
+
 /** Code of a ValidationError raised by the client itself, before any request. */
 export const CLIENT_VALIDATION = "CLIENT_VALIDATION";
 
@@ -63,6 +68,7 @@ export class SpotApiError extends Error {
     this.errors = safe.errors ?? [];
     this.hint = hint;
     this.attempts = safe.attempts;
+    Object.defineProperty(this, API_ERROR_BRAND, { value: true });
   }
 }
 
@@ -93,6 +99,7 @@ function formatLine(e: SpotApiErrorInit, hint: string): string {
 export class NotFoundError extends SpotApiError {
   constructor(init: SpotApiErrorInit) {
     super(init, "the object does not exist (deleted outside spot-iac?); check the id");
+    Object.defineProperty(this, NOT_FOUND_BRAND, { value: true });
   }
 }
 /** Spot rejected the input (HTTP 400 that is not a not-found code, 422), or the client did before calling. */
@@ -110,7 +117,10 @@ export class AuthenticationError extends SpotApiError {
 /** HTTP 403: the token's user may not do this. */
 export class PermissionError extends SpotApiError {
   constructor(init: SpotApiErrorInit) {
-    super(init, "the token's user lacks the permission for this call; use an organization admin token or grant the action");
+    super(
+      init,
+      "the token's user lacks the permission for this call; use an organization admin token or grant the action",
+    );
   }
 }
 /** HTTP 429 after the retry budget was used (or the wait Spot asks for exceeds the configured bounds). */
@@ -151,7 +161,12 @@ export class ConfigError extends Error {
 
 /** True for every flavour of "the object does not exist". */
 export function isNotFound(err: unknown): err is NotFoundError {
-  return err instanceof NotFoundError;
+  return err instanceof NotFoundError || (!!err && (err as Record<symbol, unknown>)[NOT_FOUND_BRAND] === true);
+}
+
+/** True for any error of the client's taxonomy (ConfigError excluded). */
+export function isSpotApiError(err: unknown): err is SpotApiError {
+  return err instanceof SpotApiError || (!!err && (err as Record<symbol, unknown>)[API_ERROR_BRAND] === true);
 }
 
 const NOT_FOUND_CODE = /(_DOESNT_EXIST|_DOES_NOT_EXIST|_NOT_FOUND|^NOT_FOUND)$/i;
@@ -188,7 +203,10 @@ export function errorFromResponse(
     errors,
     code: first?.code ?? String(init.status),
     field: first?.field,
-    spotMessage: errors.length > 1 ? errors.map((e) => `${e.code}: ${e.message}`).join("; ") : (first?.message ?? extra.statusText),
+    spotMessage:
+      errors.length > 1
+        ? errors.map((e) => `${e.code}: ${e.message}`).join("; ")
+        : (first?.message ?? extra.statusText),
   };
   if (errors.length > 1) full.code = first?.code;
   const s = init.status;
@@ -219,6 +237,6 @@ export function withAttempts<E extends SpotApiError>(err: E, attempts: number, e
     gaveUp,
     retryAfterMs: (err as unknown as RateLimitedError).retryAfterMs,
   });
-  copy.stack = `${copy.name}: ${copy.message}`;
+  copy.stack = [`${copy.name}: ${copy.message}`, ...(err.stack ?? "").split("\n").slice(1)].join("\n");
   return copy;
 }

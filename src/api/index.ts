@@ -15,6 +15,7 @@ export {
   NetworkError,
   ConfigError,
   isNotFound,
+  isSpotApiError,
   isNotFoundCode,
   CLIENT_VALIDATION,
   type SpotErrorItem,

@@ -26,13 +26,38 @@ const ACCOUNT_POLICY = "/events/notification/accountPolicy";
 const SUB_TYPES = ["email", "webhook", "slack", "sns"];
 const EVENT_TYPES = ["INFO", "WARN", "ERROR"];
 
-function checkPolicy(method: "POST" | "PUT", route: string, p: Partial<NotificationPolicyInput>, creating: boolean): void {
+function checkPolicy(
+  method: "POST" | "PUT",
+  route: string,
+  p: Partial<NotificationPolicyInput>,
+  creating: boolean,
+): void {
   if (creating) {
-    need(method, route, "privacyLevel", p.privacyLevel === "public" || p.privacyLevel === "private", 'must be "public" or "private"', p.privacyLevel);
-    need(method, route, "computePolicyConfig", !!p.computePolicyConfig && typeof p.computePolicyConfig === "object", "is required");
+    need(
+      method,
+      route,
+      "privacyLevel",
+      p.privacyLevel === "public" || p.privacyLevel === "private",
+      'must be "public" or "private"',
+      p.privacyLevel,
+    );
+    need(
+      method,
+      route,
+      "computePolicyConfig",
+      !!p.computePolicyConfig && typeof p.computePolicyConfig === "object",
+      "is required",
+    );
   }
   p.subscriptions?.forEach((s, i) => {
-    need(method, route, `subscriptions.${i}.type`, SUB_TYPES.includes(s?.type), `must be one of ${SUB_TYPES.join(", ")}`, s?.type);
+    need(
+      method,
+      route,
+      `subscriptions.${i}.type`,
+      SUB_TYPES.includes(s?.type),
+      `must be one of ${SUB_TYPES.join(", ")}`,
+      s?.type,
+    );
     needString(method, route, `subscriptions.${i}.endpoint`, s.endpoint);
     need(method, route, `subscriptions.${i}.endpoint`, s.endpoint.length <= 500, "must be at most 500 characters");
   });
@@ -44,9 +69,20 @@ function checkPolicy(method: "POST" | "PUT", route: string, p: Partial<Notificat
     needArray(method, route, "computePolicyConfig.events", c.events, true);
     c.events.forEach((e, i) => {
       needString(method, route, `computePolicyConfig.events.${i}.event`, e?.event);
-      need(method, route, `computePolicyConfig.events.${i}.type`, EVENT_TYPES.includes(e.type), `must be one of ${EVENT_TYPES.join(", ")}`, e.type);
+      need(
+        method,
+        route,
+        `computePolicyConfig.events.${i}.type`,
+        EVENT_TYPES.includes(e.type),
+        `must be one of ${EVENT_TYPES.join(", ")}`,
+        e.type,
+      );
     });
-    const selectors = [c.shouldIncludeAllResources === true, (c.resourceIds?.length ?? 0) > 0, (c.dynamicRules?.length ?? 0) > 0];
+    const selectors = [
+      c.shouldIncludeAllResources === true,
+      (c.resourceIds?.length ?? 0) > 0,
+      (c.dynamicRules?.length ?? 0) > 0,
+    ];
     need(
       method,
       route,
@@ -140,14 +176,24 @@ export class NotificationsApi {
   async resources(accountId?: string): Promise<NotificationResource[]> {
     const a = this.account(accountId);
     needString("GET", RESOURCES, "accountId", a);
-    return this.t.request<NotificationResource>({ method: "GET", route: RESOURCES, query: { accountId: a }, tags: ["notificationCatalog"] });
+    return this.t.request<NotificationResource>({
+      method: "GET",
+      route: RESOURCES,
+      query: { accountId: a },
+      tags: ["notificationCatalog"],
+    });
   }
 
   /** The event catalogue for compute policies. */
   async events(accountId?: string): Promise<NotificationEventType[]> {
     const a = this.account(accountId);
     needString("GET", EVENTS, "accountId", a);
-    return this.t.request<NotificationEventType>({ method: "GET", route: EVENTS, query: { accountId: a }, tags: ["notificationCatalog"] });
+    return this.t.request<NotificationEventType>({
+      method: "GET",
+      route: EVENTS,
+      query: { accountId: a },
+      tags: ["notificationCatalog"],
+    });
   }
 
   // ---- legacy (deprecated by Spot) ---------------------------------------------------------------------
@@ -177,7 +223,8 @@ export class NotificationsApi {
     input: LegacySubscriptionInput,
     opts: CreateOptions<LegacySubscription> & { accountId?: string } = {},
   ): Promise<LegacySubscription> {
-    for (const f of ["resourceId", "protocol", "endpoint", "eventType"] as const) needString("POST", SUBS, `subscription.${f}`, input?.[f]);
+    for (const f of ["resourceId", "protocol", "endpoint", "eventType"] as const)
+      needString("POST", SUBS, `subscription.${f}`, input?.[f]);
     const items = await this.t.request<LegacySubscription>({
       method: "POST",
       route: SUBS,
@@ -217,7 +264,10 @@ export class NotificationsApi {
   }
 
   /** Replace the account's legacy email notification policy (`{emailPolicy: {statements: [...]}}`). */
-  async setAccountEmailPolicy(accountPolicy: Record<string, unknown>, opts: { accountId?: string } = {}): Promise<void> {
+  async setAccountEmailPolicy(
+    accountPolicy: Record<string, unknown>,
+    opts: { accountId?: string } = {},
+  ): Promise<void> {
     const accountId = this.account(opts.accountId);
     needString("PUT", ACCOUNT_POLICY, "accountId", accountId);
     need("PUT", ACCOUNT_POLICY, "accountPolicy", !!accountPolicy && typeof accountPolicy === "object", "is required");

@@ -78,7 +78,12 @@ export class Pacer {
   }
 
   /** Record a response's rate-limit headers (or none, on a network error) and free the slot. */
-  private release(key: string, probe: boolean, status: number | undefined, headers: Record<string, unknown> | undefined): void {
+  private release(
+    key: string,
+    probe: boolean,
+    status: number | undefined,
+    headers: Record<string, unknown> | undefined,
+  ): void {
     const b = this.budgets.get(key);
     if (!b) return;
     b.inFlight = Math.max(0, b.inFlight - 1);

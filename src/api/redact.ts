@@ -83,7 +83,9 @@ function redactString(s: string, extra?: readonly string[]): string {
   if (registered.size || extra?.length) {
     if (!registeredSorted) registeredSorted = [...registered].sort((a, b) => b.length - a.length);
     // Longest first, so a secret containing another one is masked whole.
-    const values = extra?.length ? [...extra, ...registeredSorted].sort((a, b) => b.length - a.length) : registeredSorted;
+    const values = extra?.length
+      ? [...extra, ...registeredSorted].sort((a, b) => b.length - a.length)
+      : registeredSorted;
     for (const v of values) {
       if (v && v.length >= MIN_SECRET_LENGTH && out.includes(v)) out = out.split(v).join(REDACTED);
     }
@@ -95,7 +97,12 @@ function redactString(s: string, extra?: readonly string[]): string {
     .replace(QUERY_FIELD, `$1${REDACTED}`);
 }
 
-function redactValue(value: unknown, extra: readonly string[] | undefined, depth: number, seen: WeakSet<object>): unknown {
+function redactValue(
+  value: unknown,
+  extra: readonly string[] | undefined,
+  depth: number,
+  seen: WeakSet<object>,
+): unknown {
   if (typeof value === "string") return redactString(value, extra);
   if (value === null || typeof value !== "object") return value;
   if (depth > 20 || seen.has(value)) return "[…]";
@@ -104,7 +111,8 @@ function redactValue(value: unknown, extra: readonly string[] | undefined, depth
   if (Array.isArray(value)) return value.map((v) => redactValue(v, extra, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== "" ? REDACTED : redactValue(v, extra, depth + 1, seen);
+    out[k] =
+      isSecretKey(k) && v !== undefined && v !== null && v !== "" ? REDACTED : redactValue(v, extra, depth + 1, seen);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { VERSION } from "../version";
+import { cloneJson } from "./area";
 import { retryDelay, serverWaitMs, sleep, type RetryPolicy } from "./backoff";
 import type { ResolvedConfig } from "./config";
 import {
@@ -67,7 +68,7 @@ export const RECHECK_AGE_MS = 2000;
 
 export type QueryValue = string | number | boolean | undefined | null;
 
-export interface Call<T> {
+export interface Call {
   method: Method;
   /** Route template, e.g. "/setup/account/{accountId}": the key of counters, pacing and logs. */
   route: string;
@@ -78,6 +79,11 @@ export interface Call<T> {
   tags?: string[];
   /** GET: accept a cached answer only if it is at most this old (a "did it vanish?" double check). */
   maxAgeMs?: number;
+  /**
+   * GET: hand back the cached array itself instead of a copy. Only for callers inside src/api that read it
+   * and copy what they return: serving N lookups from one list must not copy the whole list N times.
+   */
+  shared?: boolean;
   /** Writes: collections whose cached answers become stale. */
   invalidates?: string[];
   /** A POST that can be sent twice without harm (sets a value, validates). PUT/DELETE/GET always are. */
@@ -187,6 +193,7 @@ export class Transport {
   private readonly gens = new Map<string, number>();
   private readonly log?: (line: string) => void;
   private readonly random: () => number;
+  private readonly agents: [http.Agent, https.Agent];
 
   constructor(private readonly opts: TransportOptions) {
     registerSecret(opts.config.token);
@@ -199,6 +206,8 @@ export class Transport {
     const logger = opts.logger;
     this.log = logger && ((line: string) => logger(redact(line)));
     const agentOpts = { keepAlive: true, maxSockets: opts.maxConcurrency };
+    // Idle keep-alive sockets do not hold the process open (Node unrefs them); close() frees them at once.
+    this.agents = [new http.Agent(agentOpts), new https.Agent(agentOpts)];
     this.http = axios.create({
       baseURL: opts.config.baseUrl,
       timeout: opts.timeoutMs,
@@ -207,8 +216,8 @@ export class Transport {
       responseType: "text",
       transformResponse: [(d) => d],
       maxRedirects: 0,
-      httpAgent: new http.Agent(agentOpts),
-      httpsAgent: new https.Agent(agentOpts),
+      httpAgent: this.agents[0],
+      httpsAgent: this.agents[1],
       headers: {
         Authorization: `Bearer ${opts.config.token}`,
         "Content-Type": "application/json",
@@ -228,6 +237,11 @@ export class Transport {
     for (const [k, e] of this.cache) if (e.tags.some((t) => tags.includes(t))) this.cache.delete(k);
   }
 
+  /** Close idle connections. The client stays usable (new connections are opened on demand). */
+  close(): void {
+    for (const a of this.agents) a.destroy();
+  }
+
   /** Forget every cached answer. */
   clearCache(): void {
     this.invalidate([...new Set([...this.cache.values()].flatMap((e) => e.tags))]);
@@ -235,7 +249,7 @@ export class Transport {
   }
 
   /** Perform a call; resolves to the envelope's items. */
-  async request<T>(call: Call<T>): Promise<T[]> {
+  async request<T>(call: Call): Promise<T[]> {
     const path = fillRoute(call.route, call.method, call.params) + encodeQuery(call.query);
     if (call.method !== "GET") {
       const tags = call.invalidates ?? [];
@@ -254,14 +268,16 @@ export class Transport {
     return tags.map((t) => this.gens.get(t) ?? 0);
   }
 
-  private async cachedGet<T>(call: Call<T>, path: string): Promise<unknown[]> {
+  private async cachedGet(call: Call, path: string): Promise<unknown[]> {
     const tags = call.tags ?? [];
     const now = Date.now();
+    // The fetched array stays pristine (cache and joiners share it); mutable callers get their own copy.
+    const out = (items: unknown[]) => (call.shared ? items : cloneJson(items));
     if (tags.length && this.opts.cacheTtlMs > 0) {
       const hit = this.cache.get(path);
       if (hit && hit.expires > now && (call.maxAgeMs === undefined || now - hit.fetchedAt <= call.maxAgeMs)) {
         this.counters.cacheHits++;
-        return structuredClone(hit.items);
+        return out(hit.items);
       }
       if (hit && hit.expires <= now) this.cache.delete(path);
     }
@@ -269,7 +285,7 @@ export class Transport {
     const running = this.inflight.get(path);
     if (running && running.gens.every((g, i) => g === gens[i])) {
       this.counters.coalesced++;
-      return structuredClone(await running.promise);
+      return out(await running.promise);
     }
     const promise = this.withRetries(call, path);
     const entry: InFlight = { promise, gens, tags };
@@ -279,15 +295,15 @@ export class Transport {
       const fresh = this.genSnapshot(tags).every((g, i) => g === gens[i]);
       if (tags.length && this.opts.cacheTtlMs > 0 && fresh) {
         const at = Date.now();
-        this.cache.set(path, { fetchedAt: at, expires: at + this.opts.cacheTtlMs, items: structuredClone(items), tags });
+        this.cache.set(path, { fetchedAt: at, expires: at + this.opts.cacheTtlMs, items, tags });
       }
-      return items;
+      return out(items);
     } finally {
       if (this.inflight.get(path) === entry) this.inflight.delete(path);
     }
   }
 
-  private async withRetries<T>(call: Call<T>, path: string): Promise<unknown[]> {
+  private async withRetries(call: Call, path: string): Promise<unknown[]> {
     const { method, route } = call;
     const key = `${method} ${route}`;
     const start = Date.now();
@@ -321,22 +337,26 @@ export class Transport {
             });
             committedMaybe = true;
           } else {
-            const items = this.itemsOf(body);
+            const items = this.itemsOf(body, method);
             line(String(status), requestId, undefined, call.body);
             return items;
           }
         } else {
           if (status === 429) this.counters.rateLimited++;
-          hintMs = status === 429 || status === 503 ? serverWaitMs(headers) : undefined;
-          err = errorFromResponse(
-            { method, path, status, requestId },
-            normalizeErrors(body),
-            {
-              statusText: body?.response?.status?.message ?? (answer.rawText && !body ? answer.rawText.slice(0, 200) : undefined),
-              retryAfterMs: hintMs,
-              authHint: authHint(this.opts.frontend, this.opts.config.tokenSource),
-            },
-          );
+          // A hint of 0 says nothing: fall back to backoff so a failing server is not hammered.
+          const hint =
+            status === 429
+              ? serverWaitMs(headers)
+              : status === 503
+                ? serverWaitMs(headers, Date.now(), false)
+                : undefined;
+          hintMs = hint ? hint : undefined;
+          err = errorFromResponse({ method, path, status, requestId }, normalizeErrors(body), {
+            statusText:
+              body?.response?.status?.message ?? (answer.rawText && !body ? answer.rawText.slice(0, 200) : undefined),
+            retryAfterMs: hintMs,
+            authHint: authHint(this.opts.frontend, this.opts.config.tokenSource),
+          });
           // Spot's rate limiter answers before any handler runs.
           committedMaybe = status !== 429;
         }
@@ -352,8 +372,7 @@ export class Transport {
         return [];
       }
 
-      const transient =
-        err instanceof RateLimitedError || err instanceof ServerError || err instanceof NetworkError;
+      const transient = err instanceof RateLimitedError || err instanceof ServerError || err instanceof NetworkError;
       failures++;
       if (committedMaybe) ambiguous = true;
       // Re-sending a create is safe only if no attempt so far can have been applied, or the caller can tell.
@@ -383,7 +402,7 @@ export class Transport {
     }
   }
 
-  private async tryFind<T>(call: Call<T>): Promise<unknown> {
+  private async tryFind(call: Call): Promise<unknown> {
     this.invalidate(call.invalidates ?? []);
     const found = await call.findExisting!();
     if (found !== undefined) {
@@ -394,15 +413,17 @@ export class Transport {
   }
 
   private statusText(err: SpotApiError): string {
-    return err.status ? `${err.status} ${err.code ?? ""}`.trim() : (err.code ?? "network error");
+    if (!err.status) return err.code ?? "network error";
+    return err.code && err.code !== String(err.status) ? `${err.status} ${err.code}` : String(err.status);
   }
 
-  private itemsOf(body: SpotEnvelope | undefined): unknown[] {
+  private itemsOf(body: SpotEnvelope | undefined, method: Method): unknown[] {
     const raw = body?.response?.items;
     // The OpenAPI shows a bare object for a few routes; real clients need arrays. Accept both.
     const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     registerSecretsIn(items);
-    if (!this.organizationHint) {
+    // Only reads describe the token's own organization (creating one answers with the new organization's id).
+    if (!this.organizationHint && method === "GET") {
       for (const it of items) {
         const org = (it as { organizationId?: unknown })?.organizationId;
         if (typeof org === "string" || typeof org === "number") {
@@ -414,8 +435,8 @@ export class Transport {
     return items;
   }
 
-  private async send<T>(
-    call: Call<T>,
+  private async send(
+    call: Call,
     path: string,
     key: string,
   ): Promise<Answer | { pacedMs: number; elapsedMs: number; network: ReturnType<typeof describeNetworkError> }> {

@@ -256,7 +256,13 @@ export interface UserGroupDetails {
   description?: string;
   createdAt?: string;
   users?: { userId: string; userName?: string; type?: "personal" | "programmatic" }[];
-  policies?: { policyId: string; policyName?: string; policyType?: string; accountIds?: string[]; accountNames?: string[] }[];
+  policies?: {
+    policyId: string;
+    policyName?: string;
+    policyType?: string;
+    accountIds?: string[];
+    accountNames?: string[];
+  }[];
 }
 export interface UpdateUserGroupInput {
   name?: string;

@@ -75,7 +75,14 @@ export class UsersApi {
     );
     input.accounts?.forEach((a, i) => {
       needString("POST", PROGRAMMATIC, `accounts.${i}.id`, a?.id);
-      need("POST", PROGRAMMATIC, `accounts.${i}.role`, a.role === "viewer" || a.role === "editor", 'must be "viewer" or "editor"', a.role);
+      need(
+        "POST",
+        PROGRAMMATIC,
+        `accounts.${i}.role`,
+        a.role === "viewer" || a.role === "editor",
+        'must be "viewer" or "editor"',
+        a.role,
+      );
     });
     if (input.policies) checkPolicies("POST", PROGRAMMATIC, "policies", input.policies);
     const items = await this.t.request<CreatedProgrammaticUser>({
@@ -90,12 +97,27 @@ export class UsersApi {
 
   /** Users with their mapped account ids (GET /setup/user); `accountId` keeps those mapped to that account. */
   async list(query: { accountId?: string } = {}): Promise<AccountUser[]> {
-    return this.t.request<AccountUser>({ method: "GET", route: USERS, query: { accountId: query.accountId }, tags: ["users"] });
+    return this.t.request<AccountUser>({
+      method: "GET",
+      route: USERS,
+      query: { accountId: query.accountId },
+      tags: ["users"],
+    });
   }
 
   /** Every user of the organization, console and programmatic (GET /setup/organization/user). */
-  async listOrganization(maxAgeMs?: number): Promise<OrganizationUser[]> {
-    return this.t.request<OrganizationUser>({ method: "GET", route: ORG_USERS, tags: ["users"], maxAgeMs });
+  async listOrganization(): Promise<OrganizationUser[]> {
+    return this.t.request<OrganizationUser>({ method: "GET", route: ORG_USERS, tags: ["users"] });
+  }
+
+  private sharedOrgUsers(maxAgeMs?: number): Promise<OrganizationUser[]> {
+    return this.t.request<OrganizationUser>({
+      method: "GET",
+      route: ORG_USERS,
+      tags: ["users"],
+      maxAgeMs,
+      shared: true,
+    });
   }
 
   /**
@@ -107,7 +129,7 @@ export class UsersApi {
     needString("GET", ONE, "userId", userId);
     if (!opts.direct) {
       const has = (list: OrganizationUser[]) => list.some((u) => u.userId === userId);
-      if (!has(await this.listOrganization()) && !has(await this.listOrganization(RECHECK_AGE_MS))) {
+      if (!has(await this.sharedOrgUsers()) && !has(await this.sharedOrgUsers(RECHECK_AGE_MS))) {
         throw notInList("GET", ORG_USERS, `user ${userId}`);
       }
     }
@@ -166,8 +188,17 @@ export class UsersApi {
     mappings.forEach((m, i) => {
       need("POST", ACCOUNT_MAPPING, `mappings.${i}.userId`, !!(m?.userId || m?.userEmail), "or userEmail is required");
       needString("POST", ACCOUNT_MAPPING, `mappings.${i}.accountId`, m.accountId);
-      if (m.permissionStrategy === "POLICY_BASED") needArray("POST", ACCOUNT_MAPPING, `mappings.${i}.policyIds`, m.policyIds, true);
-      else need("POST", ACCOUNT_MAPPING, `mappings.${i}.role`, m.role === "viewer" || m.role === "editor", 'must be "viewer" or "editor"', m.role);
+      if (m.permissionStrategy === "POLICY_BASED")
+        needArray("POST", ACCOUNT_MAPPING, `mappings.${i}.policyIds`, m.policyIds, true);
+      else
+        need(
+          "POST",
+          ACCOUNT_MAPPING,
+          `mappings.${i}.role`,
+          m.role === "viewer" || m.role === "editor",
+          'must be "viewer" or "editor"',
+          m.role,
+        );
     });
     await this.t.request({
       method: "POST",

@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option("--token <token>", "with an empty store: bootstrap an organization whose admin uses this bearer token")
     .option(
       "--admin-token <token>",
-      "bearer token of the /emulator/* control API (random when absent, printed to stderr)",
+      "bearer token of the /emulator/* control API (without it the control API is locked: a random token nobody sees)",
     )
     .option("--rate-limit <n>", "requests per minute per (organization, route, method)")
     .option("--log", "log each request (secrets redacted) to stderr")
@@ -49,7 +49,6 @@ export function register(program: Command): void {
         log: opts.log ? (line) => process.stderr.write(line + "\n") : undefined,
       });
       process.stdout.write(`Spot API emulator listening on ${emu.url}\n`);
-      if (!opts.adminToken) process.stderr.write(`emulator control API admin token: ${emu.adminToken}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);

@@ -29,7 +29,14 @@ export function register(program: Command): void {
     .option(...journalOpt)
     .option(...concOpt)
     .action(async (o) => {
-      const r = await commands().planCommand({ file: o.file, json: o.json, markdown: o.markdown, journal: o.journal, concurrency: o.concurrency, mode: "plan" });
+      const r = await commands().planCommand({
+        file: o.file,
+        json: o.json,
+        markdown: o.markdown,
+        journal: o.journal,
+        concurrency: o.concurrency,
+        mode: "plan",
+      });
       process.exitCode = r.code;
     });
 
@@ -42,7 +49,13 @@ export function register(program: Command): void {
     .option(...journalOpt)
     .option(...concOpt)
     .action(async (o) => {
-      const r = await commands().applyCommand({ file: o.file, autoApprove: o.autoApprove, json: o.json, journal: o.journal, concurrency: o.concurrency });
+      const r = await commands().applyCommand({
+        file: o.file,
+        autoApprove: o.autoApprove,
+        json: o.json,
+        journal: o.journal,
+        concurrency: o.concurrency,
+      });
       process.exitCode = r.code;
     });
 
@@ -55,7 +68,14 @@ export function register(program: Command): void {
     .option(...journalOpt)
     .option(...concOpt)
     .action(async (o) => {
-      const r = await commands().planCommand({ file: o.file, json: o.json, markdown: o.markdown, journal: o.journal, concurrency: o.concurrency, mode: "drift" });
+      const r = await commands().planCommand({
+        file: o.file,
+        json: o.json,
+        markdown: o.markdown,
+        journal: o.journal,
+        concurrency: o.concurrency,
+        mode: "drift",
+      });
       process.exitCode = r.code;
     });
 

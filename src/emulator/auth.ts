@@ -8,16 +8,32 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+// Token → principal, valid while store.authGeneration is unchanged (any user, membership or token change
+// invalidates every entry). Keyed by the token's hash so the cache holds no token values.
+const principalCache = new WeakMap<Store, { generation: number; entries: Map<string, Principal> }>();
+const CACHE_LIMIT = 10_000;
+
 /** Resolves `Authorization: Bearer <token>` to a principal, or throws 401. */
 export function authenticate(store: Store, header: string | undefined): Principal {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!m) throw unauthorized("Missing bearer token: send Authorization: Bearer <token>");
-  const row = store.findToken(hashToken(m[1]));
+  const hash = hashToken(m[1]);
+  let cache = principalCache.get(store);
+  if (!cache || cache.generation !== store.authGeneration) {
+    cache = { generation: store.authGeneration, entries: new Map() };
+    principalCache.set(store, cache);
+  }
+  const hit = cache.entries.get(hash);
+  if (hit) return hit;
+  const row = store.findToken(hash);
   if (!row) throw unauthorized("Unknown or revoked token");
   const user = store.get("user", row.userId);
   const member = store.membership(row.userId, row.orgId);
   if (!user || !member) throw unauthorized("Unknown or revoked token");
-  return { user, orgId: row.orgId, role: member.role, tokenId: row.tokenId };
+  const principal: Principal = { user, orgId: row.orgId, role: member.role, tokenId: row.tokenId };
+  if (cache.entries.size >= CACHE_LIMIT) cache.entries.clear();
+  cache.entries.set(hash, principal);
+  return principal;
 }
 
 /**

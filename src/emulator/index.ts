@@ -81,12 +81,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           srv.close(() => resolve());
           srv.closeAllConnections();
         });
-        store.close();
+        await store.close();
       },
     };
   } catch (e) {
     server?.close();
-    store.close();
+    await store.close();
     throw e;
   }
 }

@@ -77,7 +77,11 @@ export class EmulatorApp {
     const found = this.router.find(method as FindMyWay.HTTPMethod, path);
     if (!found) {
       const rate = this.limiter.hit("-", method, "(unmatched)", now.getTime());
-      done(404, failure(info, 404, [{ code: "NOT_FOUND", message: `No route for ${method} ${path}` }]), rate);
+      done(
+        404,
+        failure(info, 404, [{ code: "UNKNOWN_ROUTE", message: `The Spot API has no route ${method} ${path}` }]),
+        rate,
+      );
       return;
     }
     const route = found.store as RouteDef;
@@ -106,6 +110,13 @@ export class EmulatorApp {
       now,
       audit: {},
     };
+    // Parsed now so that audit events of refused requests (429, injected faults) still carry the body.
+    let bodyError: SpotError | undefined;
+    try {
+      ctx.body = parseJson(bodyText);
+    } catch (e) {
+      bodyError = e as SpotError;
+    }
     const agent = String(req.headers["user-agent"] ?? "");
     const auditFailure = (status: number) => {
       if (route.audit) this.store.tx(() => this.audit(ctx, route, status, agent));
@@ -134,7 +145,7 @@ export class EmulatorApp {
     let status = 200;
     let payload: Envelope;
     try {
-      ctx.body = parseJson(bodyText);
+      if (bodyError) throw bodyError;
       const result = this.store.tx(() => {
         const r = route.handler(ctx);
         if (route.audit) this.audit(ctx, route, 200, agent);

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { startCheckpointer, type Checkpointer } from "./checkpointer";
 import type { AuditEvent, Kind, KindMap, Membership, OrgRole } from "./model";
 
 /**
@@ -14,7 +15,7 @@ const SCHEMA_VERSION = 1;
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS objects (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
   id TEXT NOT NULL,
   org_id TEXT NOT NULL,
@@ -23,7 +24,7 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE UNIQUE INDEX IF NOT EXISTS objects_kind_id ON objects(kind, id);
 CREATE INDEX IF NOT EXISTS objects_org_kind ON objects(org_id, kind, seq);
 CREATE TABLE IF NOT EXISTS memberships (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   user_id TEXT NOT NULL,
   org_id TEXT NOT NULL,
   role TEXT
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id, org_id);
 CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   org_id TEXT NOT NULL,
   account_id TEXT,
   created_ms INTEGER NOT NULL,
@@ -63,14 +64,25 @@ export interface TokenRow {
 export class Store {
   readonly db: Database.Database;
   private readonly s: ReturnType<Store["prepare"]>;
+  private checkpointer: Checkpointer | undefined;
+  private writesSinceCheckpoint = 0;
+  private readonly runTx: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** Bumped whenever users, memberships or tokens change: auth caches compare it (see auth.ts). */
+  authGeneration = 0;
 
   constructor(dataDir?: string) {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
-      this.db = new Database(join(dataDir, "spot-emulator.db"));
+      const file = join(dataDir, "spot-emulator.db");
+      this.db = new Database(file);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("busy_timeout = 5000");
+      this.db.pragma("cache_size = -16000");
+      this.db.pragma("journal_size_limit = 67108864");
+      // Checkpoints run in a worker thread (see checkpointer.ts), not inside requests.
+      this.db.pragma("wal_autocheckpoint = 0");
+      this.checkpointer = startCheckpointer(file);
     } else {
       this.db = new Database(":memory:");
     }
@@ -82,6 +94,7 @@ export class Store {
       throw new Error(`emulator store schema ${version} is not supported (expected ${SCHEMA_VERSION})`);
     }
     this.s = this.prepare();
+    this.runTx = this.db.transaction((fn: () => unknown) => fn());
   }
 
   private prepare() {
@@ -135,7 +148,14 @@ export class Store {
 
   /** Runs fn in one IMMEDIATE transaction; a throw rolls everything back. */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.runTx.immediate(fn) as T;
+    // Under sustained writes the worker's passive checkpoints never see an idle moment to let the WAL restart;
+    // finishing one here now and then (little is left to copy) keeps the WAL file bounded.
+    if (this.checkpointer && ++this.writesSinceCheckpoint >= 500) {
+      this.writesSinceCheckpoint = 0;
+      this.db.pragma("wal_checkpoint(PASSIVE)");
+    }
+    return result;
   }
 
   get<K extends Kind>(kind: K, id: string): KindMap[K] | undefined {
@@ -158,14 +178,17 @@ export class Store {
   }
 
   insert<K extends Kind>(kind: K, orgId: string, obj: KindMap[K] & { id: string }): void {
+    if (kind === "user") this.authGeneration++;
     this.s.insert.run(kind, obj.id, orgId, JSON.stringify(obj));
   }
 
   update<K extends Kind>(kind: K, obj: KindMap[K] & { id: string }): void {
+    if (kind === "user") this.authGeneration++;
     this.s.update.run(JSON.stringify(obj), kind, obj.id);
   }
 
   remove(kind: Kind, id: string): void {
+    if (kind === "user") this.authGeneration++;
     this.s.remove.run(kind, id);
   }
 
@@ -178,6 +201,7 @@ export class Store {
   }
 
   setMembership(userId: string, orgId: string, role: OrgRole | null): void {
+    this.authGeneration++;
     this.s.addMember.run(userId, orgId, role);
   }
 
@@ -194,11 +218,13 @@ export class Store {
   }
 
   removeMembership(userId: string, orgId: string): void {
+    this.authGeneration++;
     this.s.removeMember.run(userId, orgId);
     this.s.removeUserTokens.run(userId, orgId);
   }
 
   addToken(hash: string, row: TokenRow): void {
+    this.authGeneration++;
     this.s.addToken.run(hash, row.tokenId, row.userId, row.orgId, row.name, row.lastDigits, row.createdAt);
   }
 
@@ -221,6 +247,7 @@ export class Store {
 
   /** Removes an organization and everything it owns (objects, memberships, tokens, audit). */
   removeOrganization(orgId: string): void {
+    this.authGeneration++;
     this.s.removeOrgObjects.run(orgId);
     this.s.removeOrgMembers.run(orgId);
     this.s.removeOrgTokens.run(orgId);
@@ -232,13 +259,17 @@ export class Store {
   }
 
   reset(): void {
+    this.authGeneration++;
     this.tx(() => {
       for (const t of ["objects", "memberships", "tokens", "audit"]) this.db.exec(`DELETE FROM ${t}`);
       this.db.exec("DELETE FROM meta WHERE key LIKE 'counter:%'");
     });
   }
 
-  close(): void {
+  /** Stops the checkpoint worker, then closes (the last connection's close checkpoints the WAL). */
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = undefined;
     if (this.db.open) this.db.close();
   }
 }

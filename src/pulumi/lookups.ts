@@ -28,7 +28,9 @@ function loadRegistry(registry: string | undefined): Registry {
   const key = registry ?? "";
   let reg = registries.get(key);
   if (!reg) {
-    reg = (registry ? require(require.resolve(registry, { paths: [process.cwd()] })) : require("../resources")) as Registry;
+    reg = (
+      registry ? require(require.resolve(registry, { paths: [process.cwd()] })) : require("../resources")
+    ) as Registry;
     registries.set(key, reg);
   }
   return reg;
@@ -45,7 +47,11 @@ function config(key: string): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-function clientFor(reg: Registry, registry: string | undefined, conn: { token?: string; baseUrl?: string; account?: string }) {
+function clientFor(
+  reg: Registry,
+  registry: string | undefined,
+  conn: { token?: string; baseUrl?: string; account?: string },
+) {
   const opts: Props = { frontend: "pulumi" };
   const token = conn.token ?? config("spot:token");
   const baseUrl = conn.baseUrl ?? config("spot:baseUrl");
@@ -86,7 +92,11 @@ async function run(
   return stripUndefined(await lookup.run(ctx, inputs));
 }
 
-function resolvedLookup(name: string, args: pulumi.Inputs | undefined, opts: LookupOptions | undefined): pulumi.Output<Props> {
+function resolvedLookup(
+  name: string,
+  args: pulumi.Inputs | undefined,
+  opts: LookupOptions | undefined,
+): pulumi.Output<Props> {
   const c = opts?.connection;
   const reg = loadRegistry(opts?.registry);
   const lookup = findLookup(reg, name);

@@ -110,7 +110,9 @@ export class SpotResource extends pulumi.dynamic.Resource {
     const k = loadKind(kind, registry);
     const { connection, adopt, ...given } = (args ?? {}) as Record<string, any> & SpotResourceArgs;
     if (connection !== undefined && !(connection instanceof Connection)) {
-      throw new Error(`${kind} "${name}": connection must be a spot.Connection (new spot.Connection(name, { token, baseUrl }))`);
+      throw new Error(
+        `${kind} "${name}": connection must be a spot.Connection (new spot.Connection(name, { token, baseUrl }))`,
+      );
     }
     const props: Record<string, any> = {};
     // Every field becomes a property (undefined = an output to be filled in); unknown names are passed
@@ -122,7 +124,9 @@ export class SpotResource extends pulumi.dynamic.Resource {
     if (connection) props[CONNECTION_KEY] = connection.toProperty();
     if (adopt !== undefined) props[ADOPT_KEY] = adopt;
 
-    const additionalSecretOutputs = [...new Set([...(pulumiOpts.additionalSecretOutputs ?? []), ...secrets, CONNECTION_KEY])];
+    const additionalSecretOutputs = [
+      ...new Set([...(pulumiOpts.additionalSecretOutputs ?? []), ...secrets, CONNECTION_KEY]),
+    ];
     const modules = { runtime: defaultRuntimeModule(), registry: registry ?? "" };
     super(providerFor(kind, modules), name, props, { ...pulumiOpts, additionalSecretOutputs }, "spot", kind);
   }

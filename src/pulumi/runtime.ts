@@ -13,8 +13,9 @@
  *   output, so state holds it encrypted; delete and refresh only get outputs, so it must be an output);
  * - `__adopt`: `true` (find by natural key) or an id: create takes that object over instead of creating.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as path from "node:path";
+import { redact, registerSecret } from "../api/redact";
 import { checkInputs, diffResource, stripUndefined } from "../resources/engine";
 import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "../resources/types";
 
@@ -47,7 +48,9 @@ const clients = new Map<string, unknown>();
 
 function loadRegistry(registry: string): Registry {
   // Like the runtime itself (require-from-string), a registry id resolves from the host's cwd: the program directory.
-  return require(registry ? require.resolve(registry, { paths: [process.cwd()] }) : path.join(__dirname, "..", "resources"));
+  return require(
+    registry ? require.resolve(registry, { paths: [process.cwd()] }) : path.join(__dirname, "..", "resources"),
+  );
 }
 
 /** Called by the host once per distinct `__provider` with the whole stack configuration (namespaced keys). */
@@ -69,12 +72,37 @@ function clientOptions(conn: ConnectionSettings | undefined): Props {
   const token = conn?.token ?? configValue("spot:token");
   const baseUrl = conn?.baseUrl ?? configValue("spot:baseUrl");
   const account = conn?.account ?? configValue("spot:account");
-  const runId = configValue("spot:runId") ?? process.env.SPOT_IAC_RUN_ID;
   if (token !== undefined) opts.token = token;
   if (baseUrl !== undefined) opts.baseUrl = baseUrl;
   if (account !== undefined) opts.account = account;
-  if (runId !== undefined) opts.runId = runId;
+  opts.runId = currentRunId();
   return opts;
+}
+
+let runId: string | undefined;
+let runAnnounced = false;
+
+/**
+ * One run id per host process, i.e. per `pulumi up`/`preview`/`destroy` (the CLI starts a host for each),
+ * unless the stack sets `spot:runId` or the environment SPOT_IAC_RUN_ID. Every client of the process sends
+ * it in its User-Agent, so Spot's audit log attributes each change to the run.
+ */
+function currentRunId(): string {
+  runId ??=
+    configValue("spot:runId") ??
+    process.env.SPOT_IAC_RUN_ID ??
+    `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(4).toString("hex")}`;
+  return runId;
+}
+
+/** Before the first change of the process: tell the user which run id Spot's audit log will show. */
+async function announceRun(): Promise<void> {
+  if (runAnnounced) return;
+  runAnnounced = true;
+  await engineLog(
+    "info",
+    `spot-iac run ${currentRunId()}: Spot's audit log attributes this run's changes to it (User-Agent "… run=${currentRunId()}")`,
+  );
 }
 
 function clientFor(registry: string, reg: Registry, conn: ConnectionSettings | undefined): unknown {
@@ -87,7 +115,7 @@ function clientFor(registry: string, reg: Registry, conn: ConnectionSettings | u
   if (!client) {
     if (reg.createClient) client = reg.createClient(opts);
     else {
-      const api = require(path.join(__dirname, "..", "api"));
+      const api = require("../api");
       client = new api.SpotClient(opts);
     }
     clients.set(key, client);
@@ -95,7 +123,12 @@ function clientFor(registry: string, reg: Registry, conn: ConnectionSettings | u
   return client;
 }
 
-function contextFor(registry: string, reg: Registry, conn: ConnectionSettings | undefined, label: string): ResourceContext {
+function contextFor(
+  registry: string,
+  reg: Registry,
+  conn: ConnectionSettings | undefined,
+  label: string,
+): ResourceContext {
   let client: unknown;
   return {
     // Lazy: building a client throws when no token can be found, and checks must not need one.
@@ -103,7 +136,12 @@ function contextFor(registry: string, reg: Registry, conn: ConnectionSettings | 
       client ??= clientFor(registry, reg, conn);
       return client as ResourceContext["client"];
     },
-    warn: (message: string) => engineLog("warning", `${label}: ${message}`),
+    // Kinds call warn() without awaiting: the log is awaited before the provider call returns (named()).
+    warn: (message: string) => {
+      const p = engineLog("warning", `${label}: ${message}`);
+      pendingLogs.add(p);
+      void p.finally(() => pendingLogs.delete(p));
+    },
   };
 }
 
@@ -113,6 +151,7 @@ function contextFor(registry: string, reg: Registry, conn: ConnectionSettings | 
 
 const SEVERITY = { debug: 0, info: 1, warning: 2, error: 3 } as const;
 let engineClient: any;
+const pendingLogs = new Set<Promise<void>>();
 
 function engineAddress(): string | undefined {
   const addr = process.argv[2];
@@ -120,6 +159,7 @@ function engineAddress(): string | undefined {
 }
 
 export function engineLog(severity: keyof typeof SEVERITY, message: string): Promise<void> {
+  message = redact(message);
   const addr = engineAddress();
   const fallback = () => process.stderr.write(`${severity}: ${message}\n`);
   if (!addr) {
@@ -175,14 +215,44 @@ function split(props: Props | undefined): { fields: Props; connection?: Connecti
   return { fields, connection, adopt: props?.[ADOPT_KEY] ?? undefined };
 }
 
+/**
+ * The engine hands secrets to the provider in plain text (the host does not accept secrets). Register them
+ * with the client's redaction, so no log line or error message of this process can carry one.
+ */
+function registerSecrets(kind: ResourceKind, ...bags: Props[]): void {
+  const walk = (fields: ResourceKind["fields"], v: Props | undefined) => {
+    if (!v || typeof v !== "object") return;
+    for (const [key, f] of Object.entries(fields)) {
+      const value = v[key];
+      if (f.secret && typeof value === "string") registerSecret(value);
+      else if (typeof f.type === "object" && "object" in f.type) {
+        for (const item of Array.isArray(value) ? value : [value]) walk(f.type.object, item);
+      }
+    }
+  };
+  for (const bag of bags) {
+    walk(kind.fields, bag);
+    const token = bag?.[CONNECTION_KEY]?.token;
+    if (typeof token === "string") registerSecret(token);
+  }
+  const token = configValue("spot:token");
+  if (token) registerSecret(token);
+}
+
 /** Outputs as Pulumi stores them: the kind's outputs, local settings as the program gave them, the connection. */
-function outputsOf(kind: ResourceKind, outputs: Props, desired: Props | undefined, conn: ConnectionSettings | undefined): Props {
+function outputsOf(
+  kind: ResourceKind,
+  outputs: Props,
+  desired: Props | undefined,
+  conn: ConnectionSettings | undefined,
+): Props {
   const outs: Props = { ...outputs };
   // `id`/`urn` are the resource's own properties in Pulumi: a same-named output would shadow them.
   delete outs.id;
   delete outs.urn;
   if (desired) {
-    for (const [key, f] of Object.entries(kind.fields)) if (f.local && desired[key] !== undefined) outs[key] = desired[key];
+    for (const [key, f] of Object.entries(kind.fields))
+      if (f.local && desired[key] !== undefined) outs[key] = desired[key];
   }
   if (conn) outs[CONNECTION_KEY] = conn;
   return stripUndefined(outs);
@@ -193,11 +263,14 @@ function show(v: unknown): string {
 }
 
 function describeChanges(changes: FieldChange[]): string {
-  return changes.map((c) => (c.secret ? `${c.field} (secret)` : `${c.field}: ${show(c.before)} → ${show(c.after)}`)).join("; ");
+  return changes
+    .map((c) => (c.secret ? `${c.field} (secret)` : `${c.field}: ${show(c.before)} → ${show(c.after)}`))
+    .join("; ");
 }
 
 function sameConnection(a: ConnectionSettings | undefined, b: ConnectionSettings | undefined): boolean {
-  const norm = (c: ConnectionSettings | undefined) => JSON.stringify([c?.token ?? null, c?.baseUrl ?? null, c?.account ?? null]);
+  const norm = (c: ConnectionSettings | undefined) =>
+    JSON.stringify([c?.token ?? null, c?.baseUrl ?? null, c?.account ?? null]);
   return norm(a) === norm(b);
 }
 
@@ -207,10 +280,16 @@ function labelOf(kind: ResourceKind, id: string | undefined): string {
 
 /** Errors from the engine or the client get the resource named in front, once. */
 function named<T>(label: string, run: () => Promise<T>): Promise<T> {
-  return run().catch((e: any) => {
-    if (e && typeof e.message === "string" && !e.message.startsWith(label)) e.message = `${label}: ${e.message}`;
-    throw e;
-  });
+  return run()
+    .catch((e: any) => {
+      if (e && typeof e.message === "string") {
+        e.message = redact(e.message.startsWith(label) ? e.message : `${label}: ${e.message}`);
+        // The host prints `${e}: ${e.stack}` for failed diff/read/delete calls.
+        if (typeof e.stack === "string") e.stack = redact(e.stack);
+      }
+      throw e;
+    })
+    .finally(() => Promise.all([...pendingLogs]));
 }
 
 function naturalKeyText(kind: ResourceKind, fields: Props): string {
@@ -228,19 +307,26 @@ function checkConnection(v: unknown, failures: { property: string; reason: strin
   }
   for (const [k, e] of Object.entries(v)) {
     if (!["token", "baseUrl", "account"].includes(k)) {
-      failures.push({ property: "connection", reason: `connection.${k} is not a connection setting; use token, baseUrl, account` });
+      failures.push({
+        property: "connection",
+        reason: `connection.${k} is not a connection setting; use token, baseUrl, account`,
+      });
     } else if (e !== undefined && e !== null && e !== UNKNOWN && typeof e !== "string") {
       failures.push({ property: "connection", reason: `connection.${k} must be a string` });
     }
   }
   const baseUrl = (v as Props).baseUrl;
   if (typeof baseUrl === "string" && baseUrl !== UNKNOWN && !/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-    failures.push({ property: "connection", reason: `connection.baseUrl must be an http(s) URL such as https://api.spotinst.io` });
+    failures.push({
+      property: "connection",
+      reason: `connection.baseUrl must be an http(s) URL such as https://api.spotinst.io`,
+    });
   }
 }
 
 export async function check(registry: string, kindName: string, _olds: Props, news: Props) {
   const kind = loadRegistry(registry).kindByName(kindName);
+  registerSecrets(kind, news);
   const { fields, connection, adopt } = split(news);
   const failures: { property: string; reason: string }[] = [];
   const add = (f: CheckFailure) => failures.push({ property: f.field, reason: `${f.field} ${f.message}` });
@@ -251,9 +337,15 @@ export async function check(registry: string, kindName: string, _olds: Props, ne
   const result = checkInputs(schemaOnly, fields);
   const real = result.failures.filter((f) => !containsUnknown(valueAt(fields, f.field)));
   real.forEach(add);
-  if (result.failures.length === 0 && kind.check && !containsUnknown(result.inputs)) kind.check(result.inputs).forEach(add);
+  if (result.failures.length === 0 && kind.check && !containsUnknown(result.inputs))
+    kind.check(result.inputs).forEach(add);
 
-  if (adopt !== undefined && adopt !== UNKNOWN && typeof adopt !== "boolean" && (typeof adopt !== "string" || adopt === "")) {
+  if (
+    adopt !== undefined &&
+    adopt !== UNKNOWN &&
+    typeof adopt !== "boolean" &&
+    (typeof adopt !== "string" || adopt === "")
+  ) {
     failures.push({
       property: "adopt",
       reason: `adopt must be true (find the existing ${kind.name} by ${kind.naturalKey.join(", ")}) or its id (${kind.importId.format}, e.g. "${kind.importId.example}")`,
@@ -271,6 +363,7 @@ export async function diff(registry: string, kindName: string, id: string, olds:
   const reg = loadRegistry(registry);
   const kind = reg.kindByName(kindName);
   const label = labelOf(kind, id);
+  registerSecrets(kind, olds, news);
   return named(label, async () => {
     const o = split(olds);
     const n = split(news);
@@ -333,7 +426,9 @@ async function adoptExisting(kind: ResourceKind, ctx: ResourceContext, fields: P
       found = live ? { id: adopt, outputs: live } : undefined;
     }
     if (!found) {
-      throw new Error(`adopt: "${adopt}" names no existing ${kind.name} (ids look like ${kind.importId.format}); check the id or remove adopt to create one`);
+      throw new Error(
+        `adopt: "${adopt}" names no existing ${kind.name} (ids look like ${kind.importId.format}); check the id or remove adopt to create one`,
+      );
     }
   }
   return found;
@@ -343,7 +438,9 @@ export async function create(registry: string, kindName: string, inputs: Props) 
   const reg = loadRegistry(registry);
   const kind = reg.kindByName(kindName);
   const { fields, connection, adopt } = split(inputs);
+  registerSecrets(kind, inputs);
   return named(labelOf(kind, undefined), async () => {
+    await announceRun();
     if (adopt === undefined || adopt === false) {
       const ctx = contextFor(registry, reg, connection, kind.name);
       const { id, outputs } = await kind.create(ctx, fields);
@@ -385,6 +482,7 @@ export async function read(registry: string, kindName: string, id: string, props
   const reg = loadRegistry(registry);
   const kind = reg.kindByName(kindName);
   const label = labelOf(kind, id);
+  registerSecrets(kind, props);
   return named(label, async () => {
     const { fields, connection } = split(props);
     const live = await kind.read(contextFor(registry, reg, connection, label), id, fields);
@@ -398,22 +496,30 @@ export async function update(registry: string, kindName: string, id: string, old
   const reg = loadRegistry(registry);
   const kind = reg.kindByName(kindName);
   const label = labelOf(kind, id);
+  registerSecrets(kind, olds, news);
   return named(label, async () => {
     const o = split(olds);
     const n = split(news);
     const ctx = contextFor(registry, reg, n.connection ?? o.connection, label);
     const live = await kind.read(ctx, id, o.fields);
     if (!live) {
-      throw new Error(`it no longer exists in Spot (deleted outside Pulumi); run pulumi up again to re-create it, or pulumi refresh to forget it`);
+      throw new Error(
+        `it no longer exists in Spot (deleted outside Pulumi); run pulumi up again to re-create it, or pulumi refresh to forget it`,
+      );
     }
     const d = diffResource(kind, n.fields, live);
     if (d.rejected.length) throw new Error(d.rejected.map((r) => r.message).join("\n"));
     const replace = d.changes.filter((c) => c.mode === "replace");
     if (replace.length) {
-      throw new Error(`${describeChanges(replace)} changed in Spot since the preview and needs a replacement; run pulumi up again`);
+      throw new Error(
+        `${describeChanges(replace)} changed in Spot since the preview and needs a replacement; run pulumi up again`,
+      );
     }
     let outputs: Props = live;
-    if (d.changes.some((c) => !kind.fields[c.field]?.local)) outputs = await kind.update(ctx, id, n.fields, live, d.changes);
+    if (d.changes.some((c) => !kind.fields[c.field]?.local)) {
+      await announceRun();
+      outputs = await kind.update(ctx, id, n.fields, live, d.changes);
+    }
     return { outs: outputsOf(kind, outputs, n.fields, n.connection) };
   });
 }
@@ -423,6 +529,7 @@ export async function remove(registry: string, kindName: string, id: string, pro
   const reg = loadRegistry(registry);
   const kind = reg.kindByName(kindName);
   const label = labelOf(kind, id);
+  registerSecrets(kind, props);
   return named(label, async () => {
     const { fields, connection } = split(props);
     const ctx = contextFor(registry, reg, connection, label);
@@ -434,6 +541,7 @@ export async function remove(registry: string, kindName: string, id: string, pro
           `pulumi up, then remove it; to stop managing it and keep it, use the retainOnDelete resource option or pulumi state delete.`,
       );
     }
+    await announceRun();
     await kind.delete(ctx, id, { ...live, ...pickLocal(kind, fields) });
   });
 }

@@ -155,12 +155,55 @@ function equalSecret(desired: unknown, live: unknown): boolean | undefined {
 }
 
 /**
+ * The live object as the engine's diff should see it: inside nested objects, drop what the user cannot
+ * set (outputs) and computed values the user left unset, as diffResource does for top-level fields;
+ * without it a server-filled nested field would plan an update on every run.
+ */
+function alignNested(t: FieldType, want: unknown, have: unknown): unknown {
+  if (have === null || have === undefined || typeof t === "string") return have;
+  if ("object" in t) {
+    if (typeof have !== "object" || Array.isArray(have)) return have;
+    const w = (want && typeof want === "object" ? want : {}) as Props;
+    const r: Props = {};
+    for (const [k, v] of Object.entries(have as Props)) {
+      const f = t.object[k];
+      if (f && (!isInput(f) || (f.computed && (w[k] === undefined || w[k] === null)))) continue;
+      r[k] = f ? alignNested(f.type, w[k], v) : v;
+    }
+    return r;
+  }
+  if ("list" in t || "set" in t) {
+    if (!Array.isArray(have)) return have;
+    const inner = "list" in t ? t.list : t.set;
+    const w = Array.isArray(want) ? want : [];
+    // Set elements have no position: a nested field counts as given when any desired element gives it.
+    const merged = w.every((e) => e && typeof e === "object" && !Array.isArray(e))
+      ? Object.assign({}, ...w)
+      : undefined;
+    return have.map((e, i) => alignNested(inner, "list" in t ? w[i] : merged, e));
+  }
+  if (typeof have !== "object" || Array.isArray(have)) return have;
+  const w = (want && typeof want === "object" ? want : {}) as Props;
+  const r: Props = {};
+  for (const [k, v] of Object.entries(have as Props)) r[k] = alignNested(t.map, w[k], v);
+  return r;
+}
+
+function liveForDiff(kind: ResourceKind, desired: Props, live: Props): Props {
+  const r: Props = { ...live };
+  for (const [k, f] of Object.entries(kind.fields)) {
+    if (typeof f.type !== "string" && r[k] !== undefined) r[k] = alignNested(f.type, desired[k], r[k]);
+  }
+  return r;
+}
+
+/**
  * Desired inputs against the live object. Inputs the user did not give are left alone when Spot computes
  * them; otherwise an absent input means "unset" and differs from a live value. Secrets compare by hash
  * when the live side only has the hash, and are skipped when Spot returns nothing to compare with.
  */
 export function diffResource<I extends Props, O extends Props>(kind: ResourceKind<I, O>, desired: I, liveRaw: O): DiffResult {
-  const live = kind.normalizeLive ? kind.normalizeLive(liveRaw, desired) : liveRaw;
+  const live = liveForDiff(kind, desired, kind.normalizeLive ? kind.normalizeLive(liveRaw, desired) : liveRaw);
   const changes: FieldChange[] = [];
   for (const [key, f] of Object.entries(kind.fields)) {
     if (!isInput(f)) continue;

@@ -4,8 +4,15 @@
  */
 import type { Lookup, ResourceKind } from "./types";
 
-export const kinds: ResourceKind[] = [];
-export const lookups: Lookup[] = [];
+// Organization and accounts area (organizations, accounts, AWS external id, cloud connections).
+const accountKinds: ResourceKind<any, any>[] = [];
+const accountLookups: Lookup<any, any>[] = [];
+// Users and access area (users, programmatic users, attachments, groups, policies, notifications).
+const userKinds: ResourceKind<any, any>[] = [];
+const userLookups: Lookup<any, any>[] = [];
+
+export const kinds: ResourceKind[] = [...accountKinds, ...userKinds];
+export const lookups: Lookup[] = [...accountLookups, ...userLookups];
 
 export function kindByName(name: string): ResourceKind {
   const k = kinds.find((x) => x.name === name);

@@ -14,7 +14,9 @@ const GOARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "38
 /** Terraform's platform name for this machine, e.g. "linux_amd64". */
 export function terraformPlatform(platform: string = process.platform, arch: string = process.arch): string {
   if (platform === "win32")
-    throw new Error("spot-iac terraform install does not support Windows yet (the launcher is a shell script); use WSL");
+    throw new Error(
+      "spot-iac terraform install does not support Windows yet (the launcher is a shell script); use WSL",
+    );
   const goarch = GOARCH[arch];
   if (!goarch) throw new Error(`unsupported CPU architecture "${arch}" for a Terraform provider package`);
   return `${platform}_${goarch}`;
@@ -31,14 +33,18 @@ export interface InstallResult {
 }
 
 /** Write the mirror layout with a launcher that execs this Node on this package's provider entry point. */
-export function installMirror(dir: string, opts: { version?: string; nodePath?: string; packageRoot?: string } = {}): InstallResult {
+export function installMirror(
+  dir: string,
+  opts: { version?: string; nodePath?: string; packageRoot?: string } = {},
+): InstallResult {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   const version = opts.version ?? VERSION;
   const root = opts.packageRoot ?? path.resolve(__dirname, "..", "..");
   const entry = path.join(root, "bin", "terraform-provider-spot");
   const built = path.join(root, "dist", "terraform", "main.js");
-  if (!fs.existsSync(built)) throw new Error(`the provider is not built (${built} is missing); run \`npm run build\` first`);
+  if (!fs.existsSync(built))
+    throw new Error(`the provider is not built (${built} is missing); run \`npm run build\` first`);
   const abs = path.resolve(dir);
   const platformDir = path.join(abs, PROVIDER_HOST_ADDRESS, version, terraformPlatform());
   fs.mkdirSync(platformDir, { recursive: true });
@@ -81,10 +87,14 @@ async function readStdin(): Promise<string> {
 }
 
 export function register(program: Command): void {
-  const tf = program.command("terraform").description("The Terraform provider: install it for `terraform init`, print its schema");
+  const tf = program
+    .command("terraform")
+    .description("The Terraform provider: install it for `terraform init`, print its schema");
 
   tf.command("install")
-    .description("Write a filesystem mirror holding the spot provider and print the Terraform CLI configuration that uses it")
+    .description(
+      "Write a filesystem mirror holding the spot provider and print the Terraform CLI configuration that uses it",
+    )
     .option("--dir <dir>", "mirror directory", "~/.terraform.d/plugins")
     .option("--cli-config <file>", "also write the CLI configuration to this file (use it as TF_CLI_CONFIG_FILE)")
     .action((opts: { dir: string; cliConfig?: string }) => {

@@ -31,7 +31,8 @@ export function createLogger(
   const json = !!env.TF_PLUGIN_MAGIC_COOKIE;
   const log = (level: Level, message: string): void => {
     if (ORDER[level] < min) return;
-    const ts = new Date().toISOString();
+    // go-plugin parses hclog JSON only with microsecond timestamps ("…T15:04:05.000000Z").
+    const ts = new Date().toISOString().replace(/Z$/, "000Z");
     write(
       json
         ? JSON.stringify({ "@level": level, "@message": message, "@module": "spot-iac", "@timestamp": ts }) + "\n"

@@ -8,10 +8,12 @@ import type { KeyPairPem } from "./tls";
 export function main(argv: string[] = process.argv): void {
   const debug = argv.includes("--debug");
   const env = process.env;
-  // Start the RSA key generation first: it runs on the thread pool while the modules below load.
+  // Start the key generation first: an RSA key (if chosen) is searched on the thread pool while the
+  // modules below load.
   let keyPair: Promise<KeyPairPem> | undefined;
   if (!debug && env.PLUGIN_CLIENT_CERT && !/^(1|true)$/i.test(env.TF_DISABLE_PLUGIN_TLS ?? "")) {
-    keyPair = (require("./tls") as typeof import("./tls")).generateRsaKeyPair();
+    const tls = require("./tls") as typeof import("./tls");
+    keyPair = tls.generateServerKeyPair(tls.keyTypeFromEnv(env));
     keyPair.catch(() => undefined);
   }
   // Terraform relays Ctrl-C as StopProvider; the signal itself reaches the whole process group.

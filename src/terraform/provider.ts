@@ -16,14 +16,7 @@ import { UNKNOWN, decodeDynamic, encodeDynamic, fromWire } from "./codec";
 import type { DynamicValue } from "./codec";
 import { createLogger } from "./log";
 import type { Logger } from "./log";
-import {
-  DELETION_FIELD,
-  PROVIDER_ADDRESS,
-  SCHEMA_VERSION,
-  SchemaError,
-  blockToProto,
-  buildSchemas,
-} from "./schema";
+import { DELETION_FIELD, PROVIDER_ADDRESS, SCHEMA_VERSION, SchemaError, blockToProto, buildSchemas } from "./schema";
 import type { ProviderSchemas, TfAttr, TfDataSchema, TfResourceSchema } from "./schema";
 import {
   emptyObject,
@@ -186,47 +179,6 @@ function snakePath(field: string): string {
     .join(".");
 }
 
-/**
- * The live object as the engine's diff should see it: inside nested objects, drop what the user cannot
- * set (outputs) and computed values the user left unset. diffResource does this for top-level fields
- * only; without it a server-filled nested field would plan an update on every run.
- */
-function alignNested(t: Field["type"], want: unknown, have: unknown): unknown {
-  if (have === null || have === undefined || typeof t === "string") return have;
-  if ("object" in t) {
-    if (typeof have !== "object" || Array.isArray(have)) return have;
-    const w = (want && typeof want === "object" ? want : {}) as Props;
-    const r: Props = {};
-    for (const [k, v] of Object.entries(have as Props)) {
-      const f = t.object[k];
-      if (f && (!isInput(f) || (f.computed && (w[k] === undefined || w[k] === null)))) continue;
-      r[k] = f ? alignNested(f.type, w[k], v) : v;
-    }
-    return r;
-  }
-  if ("list" in t || "set" in t) {
-    if (!Array.isArray(have)) return have;
-    const inner = "list" in t ? t.list : t.set;
-    const w = Array.isArray(want) ? want : [];
-    // Set elements have no position: a nested field counts as given when any desired element gives it.
-    const merged = w.every((e) => e && typeof e === "object" && !Array.isArray(e)) ? Object.assign({}, ...w) : undefined;
-    return have.map((e, i) => alignNested(inner, "list" in t ? w[i] : merged, e));
-  }
-  if (typeof have !== "object" || Array.isArray(have)) return have;
-  const w = (want && typeof want === "object" ? want : {}) as Props;
-  const r: Props = {};
-  for (const [k, v] of Object.entries(have as Props)) r[k] = alignNested(t.map, w[k], v);
-  return r;
-}
-
-function liveForDiff(kind: ResourceKind, desired: Props, live: Props): Props {
-  const r: Props = { ...live };
-  for (const [k, f] of Object.entries(kind.fields)) {
-    if (typeof f.type !== "string" && r[k] !== undefined) r[k] = alignNested(f.type, desired[k], r[k]);
-  }
-  return r;
-}
-
 export class TerraformProvider {
   private readonly log: Logger;
   private schemasCache?: ProviderSchemas;
@@ -267,7 +219,8 @@ export class TerraformProvider {
           else if (err instanceof SchemaError) scope.error("Invalid spot-iac schema", err.message);
           else {
             scope.error(`${name} failed`, oneLine(err));
-            if (this.log.enabled("debug") && (err as Error)?.stack) this.log.debug(scope.scrub(String((err as Error).stack)));
+            if (this.log.enabled("debug") && (err as Error)?.stack)
+              this.log.debug(scope.scrub(String((err as Error).stack)));
           }
           return this.failureResponse(name, req ?? {}, scope);
         } finally {
@@ -282,7 +235,8 @@ export class TerraformProvider {
   private failureResponse(name: RpcName, req: any, scope: Scope): Record<string, unknown> {
     if (name === "ApplyResourceChange" && req.prior_state?.msgpack?.length && req.planned_state?.msgpack?.length)
       return { new_state: req.prior_state, private: req.planned_private, diagnostics: scope.diagnostics };
-    if (name === "ReadResource") return { new_state: req.current_state, private: req.private, diagnostics: scope.diagnostics };
+    if (name === "ReadResource")
+      return { new_state: req.current_state, private: req.private, diagnostics: scope.diagnostics };
     return { diagnostics: scope.diagnostics };
   }
 
@@ -308,7 +262,10 @@ export class TerraformProvider {
 
   private context(scope: Scope, label: string): ResourceContext {
     if (!this.baseCtx)
-      throw new UserError("Provider not configured", `${label}: the spot provider was not configured (ConfigureProvider failed or was not called).`);
+      throw new UserError(
+        "Provider not configured",
+        `${label}: the spot provider was not configured (ConfigureProvider failed or was not called).`,
+      );
     return { ...this.baseCtx, warn: (m: string) => scope.warn(label, m) };
   }
 
@@ -375,9 +332,13 @@ export class TerraformProvider {
     return {};
   }
 
-  async rpcConfigureProvider(req: { terraform_version?: string; config?: DynamicValue }, scope: Scope): Promise<object> {
+  async rpcConfigureProvider(
+    req: { terraform_version?: string; config?: DynamicValue },
+    scope: Scope,
+  ): Promise<object> {
     const cfg = (decodeDynamic(req.config, this.schemas.provider.type) ?? {}) as TfObject;
-    const pick = (k: string): string | undefined => (typeof cfg[k] === "string" && cfg[k] !== "" ? (cfg[k] as string) : undefined);
+    const pick = (k: string): string | undefined =>
+      typeof cfg[k] === "string" && cfg[k] !== "" ? (cfg[k] as string) : undefined;
     this.config = {
       token: pick("token"),
       baseUrl: pick("base_url"),
@@ -408,7 +369,11 @@ export class TerraformProvider {
     if (failures.length === 0 && unknown.length === 0 && rs.kind.check) relevant.push(...rs.kind.check(inputs));
     for (const f of relevant) {
       const p = snakePath(f.field);
-      scope.error(`Invalid ${p}`, `${rs.kind.name} (${rs.typeName}): ${p} ${f.message}`, fieldPathToSteps(rs.kind.fields, f.field));
+      scope.error(
+        `Invalid ${p}`,
+        `${rs.kind.name} (${rs.typeName}): ${p} ${f.message}`,
+        fieldPathToSteps(rs.kind.fields, f.field),
+      );
     }
     return inputs;
   }
@@ -419,7 +384,11 @@ export class TerraformProvider {
   }
 
   async rpcValidateResourceConfig(
-    req: { type_name: string; config?: DynamicValue; client_capabilities?: { write_only_attributes_allowed?: boolean } },
+    req: {
+      type_name: string;
+      config?: DynamicValue;
+      client_capabilities?: { write_only_attributes_allowed?: boolean };
+    },
     scope: Scope,
   ): Promise<object> {
     const rs = this.resource(req.type_name);
@@ -438,7 +407,11 @@ export class TerraformProvider {
         try {
           parsePublicKey(cfg[a.name] as string);
         } catch (err) {
-          scope.error(`Invalid ${a.name}`, `${rs.kind.name} (${rs.typeName}): ${a.name} ${oneLine(err)}`, attrStep(a.name));
+          scope.error(
+            `Invalid ${a.name}`,
+            `${rs.kind.name} (${rs.typeName}): ${a.name} ${oneLine(err)}`,
+            attrStep(a.name),
+          );
         }
       }
     }
@@ -446,7 +419,10 @@ export class TerraformProvider {
     return {};
   }
 
-  async rpcValidateDataResourceConfig(req: { type_name: string; config?: DynamicValue }, scope: Scope): Promise<object> {
+  async rpcValidateDataResourceConfig(
+    req: { type_name: string; config?: DynamicValue },
+    scope: Scope,
+  ): Promise<object> {
     const ds = this.dataSource(req.type_name);
     const cfg = (decodeDynamic(req.config, ds.type) ?? {}) as TfObject;
     this.checkLookupArgs(ds, cfg, scope);
@@ -487,7 +463,13 @@ export class TerraformProvider {
     return objs.some((o) => o && o[name] === true);
   }
 
-  private refuseIrreversible(rs: TfResourceSchema, prior: TfObject, scope: Scope, what: string, extra?: TfObject): void {
+  private refuseIrreversible(
+    rs: TfResourceSchema,
+    prior: TfObject,
+    scope: Scope,
+    what: string,
+    extra?: TfObject,
+  ): void {
     if (!rs.kind.irreversibleDelete || this.deletionAllowed(rs, prior, extra ?? null)) return;
     scope.error(
       `Refusing to delete ${rs.kind.name} ${prior.id}`,
@@ -577,21 +559,30 @@ export class TerraformProvider {
             planned[a.name] = c;
         }
       }
-      return { planned_state: encodeDynamic(planned, rs.type), planned_private: req.prior_private, requires_replace: [] };
+      return {
+        planned_state: encodeDynamic(planned, rs.type),
+        planned_private: req.prior_private,
+        requires_replace: [],
+      };
     }
 
     // Update: configuration against the live object (the refreshed prior state).
     const live = this.liveFromState(rs, prior, priv);
-    const diff = diffResource(rs.kind, inputs, liveForDiff(rs.kind, inputs, live));
+    const diff = diffResource(rs.kind, inputs, live);
     const changes: FieldChange[] = diff.changes.filter((c) => !unknownFields.has(c.field));
     for (const field of unknownFields) {
       const f = rs.kind.fields[field];
-      if (f) changes.push({ field, before: live[field], after: UNKNOWN, mode: f.onChange ?? "update", secret: f.secret });
+      if (f)
+        changes.push({ field, before: live[field], after: UNKNOWN, mode: f.onChange ?? "update", secret: f.secret });
     }
     for (const r of diff.rejected) {
       if (unknownFields.has(r.field)) continue;
       const p = snakeCase(r.field);
-      scope.error(`Cannot change ${p}`, `${rs.kind.name} (${rs.typeName}) ${prior.id}: ${p} ${r.message.replace(/^\S+ /, "")}`, attrStep(p));
+      scope.error(
+        `Cannot change ${p}`,
+        `${rs.kind.name} (${rs.typeName}) ${prior.id}: ${p} ${r.message.replace(/^\S+ /, "")}`,
+        attrStep(p),
+      );
     }
 
     // Write-only secrets: compare the configured value's hash with the one recorded at the last apply.
@@ -676,7 +667,11 @@ export class TerraformProvider {
     },
     scope: Scope,
   ): Promise<object> {
-    if (this.stopped) throw new UserError("Provider stopping", "Terraform asked the spot provider to stop; the change was not started.");
+    if (this.stopped)
+      throw new UserError(
+        "Provider stopping",
+        "Terraform asked the spot provider to stop; the change was not started.",
+      );
     const rs = this.resource(req.type_name);
     const prior = decodeDynamic(req.prior_state, rs.type) as TfObject | null;
     const planned = decodeDynamic(req.planned_state, rs.type) as TfObject | null;
@@ -690,7 +685,9 @@ export class TerraformProvider {
       if (!prior) return { new_state: encodeDynamic(null) };
       this.refuseIrreversible(rs, prior, scope, "destroy");
       if (scope.hasErrors) return { new_state: req.prior_state, private: req.planned_private };
-      await this.guard(scope, `${label}: delete failed`, () => rs.kind.delete(ctx, String(prior.id), this.liveFromState(rs, prior, priv)));
+      await this.guard(scope, `${label}: delete failed`, () =>
+        rs.kind.delete(ctx, String(prior.id), this.liveFromState(rs, prior, priv)),
+      );
       if (scope.hasErrors) return { new_state: req.prior_state, private: req.planned_private };
       return { new_state: encodeDynamic(null) };
     }
@@ -699,7 +696,11 @@ export class TerraformProvider {
     const { inputs, failures } = checkInputs(rs.kind, withoutUnknowns(propsFromTf(rs.attrs, cfg)));
     for (const f of failures) {
       const p = snakePath(f.field);
-      scope.error(`Invalid ${p}`, `${rs.kind.name} (${rs.typeName}): ${p} ${f.message}`, fieldPathToSteps(rs.kind.fields, f.field));
+      scope.error(
+        `Invalid ${p}`,
+        `${rs.kind.name} (${rs.typeName}): ${p} ${f.message}`,
+        fieldPathToSteps(rs.kind.fields, f.field),
+      );
     }
     if (scope.hasErrors) return prior ? { new_state: req.prior_state, private: req.planned_private } : {};
 
@@ -713,26 +714,41 @@ export class TerraformProvider {
     } else {
       id = String(prior.id);
       const live = this.liveFromState(rs, prior, priv);
-      const diff = diffResource(rs.kind, inputs, liveForDiff(rs.kind, inputs, live));
-      for (const r of diff.rejected) scope.error(`Cannot change ${snakeCase(r.field)}`, `${label}: ${r.message}`, attrStep(snakeCase(r.field)));
+      const diff = diffResource(rs.kind, inputs, live);
+      for (const r of diff.rejected)
+        scope.error(`Cannot change ${snakeCase(r.field)}`, `${label}: ${r.message}`, attrStep(snakeCase(r.field)));
       if (diff.replace)
-        scope.error(`${label}: replacement needed`, `${diff.changes.filter((c) => c.mode === "replace").map((c) => snakeCase(c.field)).join(", ")} changed since the plan; run terraform apply again.`);
+        scope.error(
+          `${label}: replacement needed`,
+          `${diff.changes
+            .filter((c) => c.mode === "replace")
+            .map((c) => snakeCase(c.field))
+            .join(", ")} changed since the plan; run terraform apply again.`,
+        );
       if (scope.hasErrors) return { new_state: req.prior_state, private: req.planned_private };
       const changes = diff.changes.filter((c) => c.mode === "update");
       for (const key of rs.secretInputs) {
         const mode = rs.kind.fields[key].onChange ?? "update";
-        if (inputs[key] !== undefined && priv.secrets[key] === undefined && mode === "update" && !changes.some((c) => c.field === key))
+        if (
+          inputs[key] !== undefined &&
+          priv.secrets[key] === undefined &&
+          mode === "update" &&
+          !changes.some((c) => c.field === key)
+        )
           changes.push({ field: key, before: "(secret)", after: "(secret)", mode, secret: true });
       }
       if (changes.some((c) => !rs.kind.fields[c.field]?.local)) {
-        const updated = await this.guard(scope, `${label}: update failed`, () => rs.kind.update(ctx, id, inputs, live, changes));
+        const updated = await this.guard(scope, `${label}: update failed`, () =>
+          rs.kind.update(ctx, id, inputs, live, changes),
+        );
         if (!updated) return { new_state: req.prior_state, private: req.planned_private };
         outputs = updated;
       } else outputs = { ...live, ...inputs };
     }
 
     const newPriv: PrivateState = { secrets: { ...priv.secrets } };
-    for (const key of rs.secretInputs) if (typeof inputs[key] === "string") newPriv.secrets[key] = hashSecret(inputs[key]);
+    for (const key of rs.secretInputs)
+      if (typeof inputs[key] === "string") newPriv.secrets[key] = hashSecret(inputs[key]);
 
     const actual = propsToTf(rs.attrs, outputs, emptyObject(rs.attrs));
     actual.id = id;
@@ -776,19 +792,25 @@ export class TerraformProvider {
     }
   }
 
-  async rpcReadResource(req: { type_name: string; current_state?: DynamicValue; private?: Uint8Array }, scope: Scope): Promise<object> {
+  async rpcReadResource(
+    req: { type_name: string; current_state?: DynamicValue; private?: Uint8Array },
+    scope: Scope,
+  ): Promise<object> {
     const rs = this.resource(req.type_name);
     const cur = decodeDynamic(req.current_state, rs.type) as TfObject | null;
     if (!cur) return { new_state: encodeDynamic(null) };
     const priv = parsePrivate(req.private);
     const label = `${rs.kind.name} ${cur.id}`;
     const prior = this.liveFromState(rs, cur, priv);
-    const found = await this.guard(scope, `${label}: read failed`, () => rs.kind.read(this.context(scope, label), String(cur.id), prior));
+    const found = await this.guard(scope, `${label}: read failed`, () =>
+      rs.kind.read(this.context(scope, label), String(cur.id), prior),
+    );
     if (scope.hasErrors) return { new_state: req.current_state, private: req.private };
     if (!found) return { new_state: encodeDynamic(null), private: req.private };
 
     const priorInputs: Props = {};
-    for (const [k, f] of Object.entries(rs.kind.fields)) if (isInput(f) && prior[k] !== undefined) priorInputs[k] = prior[k];
+    for (const [k, f] of Object.entries(rs.kind.fields))
+      if (isInput(f) && prior[k] !== undefined) priorInputs[k] = prior[k];
     const live = rs.kind.normalizeLive ? rs.kind.normalizeLive(found, priorInputs) : found;
     const state: TfObject = { ...cur };
     for (const a of rs.attrs) {
@@ -822,7 +844,11 @@ export class TerraformProvider {
       scope.diagnostics[scope.diagnostics.length - 1].detail += ` ${fmt}`;
       return {};
     }
-    if (!found) throw new UserError("Cannot import: not found", `${rs.typeName}: no ${kind.name} with id "${id}" exists in Spot. ${fmt}`);
+    if (!found)
+      throw new UserError(
+        "Cannot import: not found",
+        `${rs.typeName}: no ${kind.name} with id "${id}" exists in Spot. ${fmt}`,
+      );
     const state = propsToTf(rs.attrs, found.outputs, emptyObject(rs.attrs));
     state.id = found.id;
     for (const a of rs.attrs) {
@@ -831,7 +857,9 @@ export class TerraformProvider {
         state[a.name] = fieldToTf(a.def.type, a.def.default);
     }
     return {
-      imported_resources: [{ type_name: rs.typeName, state: encodeDynamic(state, rs.type), private: encodePrivate({ secrets: {} }) }],
+      imported_resources: [
+        { type_name: rs.typeName, state: encodeDynamic(state, rs.type), private: encodePrivate({ secrets: {} }) },
+      ],
     };
   }
 
@@ -849,7 +877,10 @@ export class TerraformProvider {
     const json = req.raw_state?.json;
     if (!json || json.length === 0) {
       if (req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length)
-        throw new UserError("Unsupported state format", `${rs.typeName}: legacy flatmap state is not supported; re-import the resource.`);
+        throw new UserError(
+          "Unsupported state format",
+          `${rs.typeName}: legacy flatmap state is not supported; re-import the resource.`,
+        );
       return { upgraded_state: encodeDynamic(null) };
     }
     const raw = JSON.parse(Buffer.from(json).toString("utf8")) as TfObject;
@@ -858,7 +889,11 @@ export class TerraformProvider {
       try {
         state[a.name] = a.writeOnly ? null : fromWire(a.type, raw[a.name] ?? null);
       } catch (err) {
-        scope.error("Cannot upgrade state", `${rs.typeName}: attribute ${a.name}: ${oneLine(err)}; re-import the resource.`, attrStep(a.name));
+        scope.error(
+          "Cannot upgrade state",
+          `${rs.typeName}: attribute ${a.name}: ${oneLine(err)}; re-import the resource.`,
+          attrStep(a.name),
+        );
       }
     }
     if (scope.hasErrors) return {};

@@ -129,7 +129,15 @@ function fieldAttr(key: string, f: Field, ctx: BuildCtx): TfAttr {
   else if (typeof t === "object" && "map" in t && isObjectType(t.map)) [nesting, inner] = ["map", t.map.object];
 
   const flags = flagsOf(f, ctx);
-  const attr: TfAttr = { name, role: "field", field: key, def: f, type: tfTypeOf(t), description: f.description, ...flags };
+  const attr: TfAttr = {
+    name,
+    role: "field",
+    field: key,
+    def: f,
+    type: tfTypeOf(t),
+    description: f.description,
+    ...flags,
+  };
   if (f.secret) {
     attr.sensitive = true;
     if (ctx.resource && isInput(f) && !ctx.outputOnly) {
@@ -204,7 +212,8 @@ export function resourceSchema(kind: ResourceKind): TfResourceSchema {
           description:
             `RSA public key (PEM, at least 2048 bits). Spot returns ${name} only once, at creation; with this ` +
             `key set the provider stores it in encrypted_${name} sealed to the key, otherwise it is discarded. ` +
-            `Decrypt with \`spot-iac terraform decrypt --key <private.pem>\`. Cannot change after creation.`,
+            `Decrypt with \`spot-iac terraform decrypt --key <private.pem>\`. Changing it later does not re-seal ` +
+            `the existing value; replace the resource to get a new ${name} sealed to the new key.`,
         },
         where,
       );
@@ -275,12 +284,16 @@ export function dataSourceSchema(lookup: Lookup): TfDataSchema {
     addUnique(attrs, fieldAttr(key, f, { where, outputOnly: false, topLevel: true, resource: false }), where);
   }
   for (const [key, f] of Object.entries(lookup.result)) {
-    const a = fieldAttr(key, { ...f, required: false, optional: false }, {
-      where,
-      outputOnly: true,
-      topLevel: true,
-      resource: false,
-    });
+    const a = fieldAttr(
+      key,
+      { ...f, required: false, optional: false },
+      {
+        where,
+        outputOnly: true,
+        topLevel: true,
+        resource: false,
+      },
+    );
     const same = attrs.find((x) => x.name === a.name);
     if (same) {
       // An argument echoed in the result: the user may give it, Spot fills it otherwise.
@@ -291,7 +304,13 @@ export function dataSourceSchema(lookup: Lookup): TfDataSchema {
     }
     attrs.push(a);
   }
-  return { typeName: `${PROVIDER_NAME}_${lookup.tfName}`, description: lookup.description, attrs, type: objectType(attrs), lookup };
+  return {
+    typeName: `${PROVIDER_NAME}_${lookup.tfName}`,
+    description: lookup.description,
+    attrs,
+    type: objectType(attrs),
+    lookup,
+  };
 }
 
 export function providerConfigSchema(): TfBlockSchema {
@@ -311,17 +330,24 @@ export function providerConfigSchema(): TfBlockSchema {
       role: "plain",
       type: "string",
       optional: true,
-      description: "Spot API base URL (default https://api.spotinst.io). Falls back to SPOTINST_BASE_URL; point it at the emulator for tests.",
+      description:
+        "Spot API base URL (default https://api.spotinst.io). Falls back to SPOTINST_BASE_URL; point it at the emulator for tests.",
     },
     {
       name: "account",
       role: "plain",
       type: "string",
       optional: true,
-      description: "Default Spot account id (act-…) for account-scoped calls. Falls back to SPOTINST_ACCOUNT, then the credentials file.",
+      description:
+        "Default Spot account id (act-…) for account-scoped calls. Falls back to SPOTINST_ACCOUNT, then the credentials file.",
     },
   ];
-  return { typeName: PROVIDER_NAME, description: "Spot (spotinst) administration: organizations, accounts, users, connections, policies.", attrs, type: objectType(attrs) };
+  return {
+    typeName: PROVIDER_NAME,
+    description: "Spot (spotinst) administration: organizations, accounts, users, connections, policies.",
+    attrs,
+    type: objectType(attrs),
+  };
 }
 
 /** The full set of schemas for a registry. Throws SchemaError naming the kind and field when one cannot be mapped. */
@@ -356,7 +382,9 @@ function attrToProto(a: TfAttr): Record<string, unknown> {
   return {
     name: a.name,
     type: a.nested ? Buffer.alloc(0) : Buffer.from(JSON.stringify(a.type)),
-    nested_type: a.nested ? { attributes: a.nested.attrs.map(attrToProto), nesting: NESTING_PROTO[a.nested.nesting] } : null,
+    nested_type: a.nested
+      ? { attributes: a.nested.attrs.map(attrToProto), nesting: NESTING_PROTO[a.nested.nesting] }
+      : null,
     description: a.description,
     description_kind: "PLAIN",
     required: !!a.required,
@@ -413,14 +441,15 @@ function sortedRecord<T>(entries: [string, T][]): Record<string, T> {
  * format, so bindings can be generated without Terraform.
  */
 export function providerSchemaDocument(schemas: ProviderSchemas): Record<string, unknown> {
-  return {
-    format_version: "1.0",
-    provider_schemas: {
-      [PROVIDER_ADDRESS]: {
-        provider: blockToJson(schemas.provider),
-        resource_schemas: sortedRecord([...schemas.resources.values()].map((s) => [s.typeName, blockToJson(s, SCHEMA_VERSION)])),
-        data_source_schemas: sortedRecord([...schemas.dataSources.values()].map((s) => [s.typeName, blockToJson(s)])),
-      },
-    },
-  };
+  const provider: Record<string, unknown> = { provider: blockToJson(schemas.provider) };
+  // Terraform leaves empty maps out; so do we, so the two documents compare equal.
+  if (schemas.resources.size)
+    provider.resource_schemas = sortedRecord(
+      [...schemas.resources.values()].map((s) => [s.typeName, blockToJson(s, SCHEMA_VERSION)]),
+    );
+  if (schemas.dataSources.size)
+    provider.data_source_schemas = sortedRecord(
+      [...schemas.dataSources.values()].map((s) => [s.typeName, blockToJson(s)]),
+    );
+  return { format_version: "1.0", provider_schemas: { [PROVIDER_ADDRESS]: provider } };
 }

@@ -7,7 +7,16 @@
  * wrappedKey = RSA-OAEP(SHA-256) of a random AES-256 key, ciphertext = AES-256-GCM of the UTF-8 secret.
  * `spot-iac terraform decrypt --key private.pem` opens it.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, constants, privateDecrypt, publicEncrypt, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  constants,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+} from "node:crypto";
 import type { KeyObject } from "node:crypto";
 
 export const SEALED_PREFIX = "spotseal1:";
@@ -25,7 +34,9 @@ export function parsePublicKey(pem: string): KeyObject {
     );
   }
   if (key.asymmetricKeyType !== "rsa")
-    throw new Error(`is a ${key.asymmetricKeyType} key; only RSA public keys (${MIN_RSA_BITS} bits or more) are supported`);
+    throw new Error(
+      `is a ${key.asymmetricKeyType} key; only RSA public keys (${MIN_RSA_BITS} bits or more) are supported`,
+    );
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) throw new Error(`is a ${bits}-bit RSA key; use ${MIN_RSA_BITS} bits or more`);
   return key;
@@ -46,7 +57,8 @@ export function seal(plaintext: string, publicKeyPem: string): string {
 
 export function open(sealed: string, privateKeyPem: string, passphrase?: string): string {
   const text = sealed.trim();
-  if (!text.startsWith(SEALED_PREFIX)) throw new Error(`not a sealed value (expected it to start with "${SEALED_PREFIX}")`);
+  if (!text.startsWith(SEALED_PREFIX))
+    throw new Error(`not a sealed value (expected it to start with "${SEALED_PREFIX}")`);
   const buf = Buffer.from(text.slice(SEALED_PREFIX.length), "base64");
   const n = buf.readUInt16BE(0);
   const wrapped = buf.subarray(2, 2 + n);

@@ -160,6 +160,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     Shutdown: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => {
       log.debug("GRPCController/Shutdown");
       callback(null, {});
+      // A debug server outlives the Terraform runs attached to it.
+      if (options.debug && !options.onShutdown) return;
       // Let the reply flush before the server stops; without this service Terraform kills us after 2 s.
       setImmediate(() => void close().then(options.onShutdown ?? (() => process.exit(0))));
     },
@@ -168,8 +170,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let creds: grpcTypes.ServerCredentials;
   let certField = "";
   if (useTls) {
-    const { selfSignedCertificate, generateRsaKeyPair } = require("./tls") as typeof import("./tls");
-    const cert = selfSignedCertificate(await (options.keyPair ?? generateRsaKeyPair()));
+    const tls = require("./tls") as typeof import("./tls");
+    const cert = tls.selfSignedCertificate(
+      await (options.keyPair ?? tls.generateServerKeyPair(tls.keyTypeFromEnv(env))),
+    );
     creds = grpc.ServerCredentials.createSsl(
       Buffer.from(clientCert!),
       [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],

@@ -154,10 +154,3 @@ export function fieldPathToSteps(fields: Fields, path: string): PathStep[] {
   }
   return steps;
 }
-
-/** A Terraform attribute path's steps → the engine's dotted field path (for matching unknowns). */
-export function fieldPath(steps: PathStep[]): string {
-  return steps
-    .map((s) => ("attribute_name" in s ? s.attribute_name : "element_key_int" in s ? String(s.element_key_int) : s.element_key_string))
-    .join(".");
-}

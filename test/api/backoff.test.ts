@@ -37,6 +37,9 @@ describe("serverWaitMs", () => {
     expect(serverWaitMs({ "x-ratelimit-reset": "1.5" }, now)).toBe(1500);
     expect(serverWaitMs({ "Retry-After": "1", "X-RateLimit-Reset": "4" }, now)).toBe(4000);
     expect(serverWaitMs({ "x-ratelimit-reset": String(now / 1000 + 7) }, now)).toBe(7000);
+    // Outside a 429, X-RateLimit-Reset is bookkeeping, not a request to wait.
+    expect(serverWaitMs({ "Retry-After": "1", "X-RateLimit-Reset": "4" }, now, false)).toBe(1000);
+    expect(serverWaitMs({ "X-RateLimit-Reset": "0" }, now, false)).toBeUndefined();
   });
   test("absent or garbage → undefined", () => {
     expect(serverWaitMs({}, now)).toBeUndefined();

@@ -34,7 +34,12 @@ account = act-nothing
 describe("resolveConfig order", () => {
   test("explicit option beats environment and file", () => {
     const file = write("c1.ini", INI);
-    const env = { SPOTINST_TOKEN: "env-token-123", SPOTINST_ACCOUNT: "act-env00001", SPOTINST_CREDENTIALS_FILE: file, HOME: home };
+    const env = {
+      SPOTINST_TOKEN: "env-token-123",
+      SPOTINST_ACCOUNT: "act-env00001",
+      SPOTINST_CREDENTIALS_FILE: file,
+      HOME: home,
+    };
     const c = resolveConfig({ token: "explicit-token", baseUrl: "http://localhost:1/" }, env);
     expect(c.token).toBe("explicit-token");
     expect(c.tokenSource).toBe("option token");
@@ -44,13 +49,19 @@ describe("resolveConfig order", () => {
   });
 
   test("explicit account always wins, whatever the token source", () => {
-    const c = resolveConfig({ account: "act-explicit" }, { SPOTINST_TOKEN: "env-token-123", SPOTINST_ACCOUNT: "act-env00001" });
+    const c = resolveConfig(
+      { account: "act-explicit" },
+      { SPOTINST_TOKEN: "env-token-123", SPOTINST_ACCOUNT: "act-env00001" },
+    );
     expect(c).toMatchObject({ token: "env-token-123", account: "act-explicit", tokenSource: "env SPOTINST_TOKEN" });
   });
 
   test("environment beats the credentials file", () => {
     const file = write("c2.ini", INI);
-    const c = resolveConfig({}, { SPOTINST_TOKEN: "env-token-123", SPOTINST_ACCOUNT: "act-env00001", SPOTINST_CREDENTIALS_FILE: file });
+    const c = resolveConfig(
+      {},
+      { SPOTINST_TOKEN: "env-token-123", SPOTINST_ACCOUNT: "act-env00001", SPOTINST_CREDENTIALS_FILE: file },
+    );
     expect(c).toMatchObject({ token: "env-token-123", account: "act-env00001" });
   });
 
@@ -58,9 +69,12 @@ describe("resolveConfig order", () => {
     expect(resolveConfig({}, { SPOTINST_TOKEN: "t-123456", SPOTINST_BASE_URL: "http://127.0.0.1:8787" }).baseUrl).toBe(
       "http://127.0.0.1:8787",
     );
-    expect(resolveConfig({ baseUrl: "http://a.example" }, { SPOTINST_TOKEN: "t-123456", SPOTINST_BASE_URL: "http://b.example" }).baseUrl).toBe(
-      "http://a.example",
-    );
+    expect(
+      resolveConfig(
+        { baseUrl: "http://a.example" },
+        { SPOTINST_TOKEN: "t-123456", SPOTINST_BASE_URL: "http://b.example" },
+      ).baseUrl,
+    ).toBe("http://a.example");
     expect(resolveConfig({}, { SPOTINST_TOKEN: "t-123456" }).baseUrl).toBe(DEFAULT_BASE_URL);
   });
 
@@ -71,20 +85,34 @@ describe("resolveConfig order", () => {
       account: "act-inidef1",
       tokenSource: `file ${file} [default]`,
     });
-    expect(resolveConfig({}, { SPOTINST_CREDENTIALS_FILE: file, SPOTINST_CREDENTIALS_PROFILE: "staging" })).toMatchObject({
+    expect(
+      resolveConfig({}, { SPOTINST_CREDENTIALS_FILE: file, SPOTINST_CREDENTIALS_PROFILE: "staging" }),
+    ).toMatchObject({
       token: "ini-staging-token",
       account: "act-inistg1",
     });
     expect(
-      resolveConfig({ profile: "default" }, { SPOTINST_CREDENTIALS_FILE: file, SPOTINST_CREDENTIALS_PROFILE: "staging" }).token,
+      resolveConfig(
+        { profile: "default" },
+        { SPOTINST_CREDENTIALS_FILE: file, SPOTINST_CREDENTIALS_PROFILE: "staging" },
+      ).token,
     ).toBe("ini-default-token");
   });
 
   test("JSON file, flat (Go SDK) and per profile", () => {
     const flat = write("c4.json", JSON.stringify({ token: "json-flat-token", account: "act-json0001" }));
-    expect(resolveConfig({ credentialsFile: flat }, {})).toMatchObject({ token: "json-flat-token", account: "act-json0001" });
-    const prof = write("c5.json", JSON.stringify({ default: { token: "json-def-token" }, prod: { token: "json-prod-token", account: "act-prod" } }));
-    expect(resolveConfig({ credentialsFile: prof, profile: "prod" }, {})).toMatchObject({ token: "json-prod-token", account: "act-prod" });
+    expect(resolveConfig({ credentialsFile: flat }, {})).toMatchObject({
+      token: "json-flat-token",
+      account: "act-json0001",
+    });
+    const prof = write(
+      "c5.json",
+      JSON.stringify({ default: { token: "json-def-token" }, prod: { token: "json-prod-token", account: "act-prod" } }),
+    );
+    expect(resolveConfig({ credentialsFile: prof, profile: "prod" }, {})).toMatchObject({
+      token: "json-prod-token",
+      account: "act-prod",
+    });
     expect(resolveConfig({ credentialsFile: prof }, {}).token).toBe("json-def-token");
   });
 
@@ -93,7 +121,9 @@ describe("resolveConfig order", () => {
     expect(resolveConfig({}, { HOME: home }).token).toBe("home-file-token");
     const other = write("c6.ini", "[default]\ntoken = other-file-token\n");
     const envFile = write("c7.ini", "[default]\ntoken = env-file-token\n");
-    expect(resolveConfig({ credentialsFile: other }, { HOME: home, SPOTINST_CREDENTIALS_FILE: envFile }).token).toBe("other-file-token");
+    expect(resolveConfig({ credentialsFile: other }, { HOME: home, SPOTINST_CREDENTIALS_FILE: envFile }).token).toBe(
+      "other-file-token",
+    );
     expect(resolveConfig({}, { HOME: home, SPOTINST_CREDENTIALS_FILE: envFile }).token).toBe("env-file-token");
     fs.rmSync(path.join(home, ".spotinst", "credentials"));
   });
@@ -117,7 +147,9 @@ describe("resolveConfig errors", () => {
   });
 
   test("missing home credentials file is reported as not found", () => {
-    expect(() => resolveConfig({}, { HOME: path.join(dir, "nohome") })).toThrow(/nohome\/\.spotinst\/credentials \(not found\)/);
+    expect(() => resolveConfig({}, { HOME: path.join(dir, "nohome") })).toThrow(
+      /nohome\/\.spotinst\/credentials \(not found\)/,
+    );
   });
 
   test("unknown profile, malformed JSON, explicit empty token, bad base URL", () => {

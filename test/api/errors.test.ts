@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   ConflictError,
   isNotFound,
+  isSpotApiError,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -20,7 +21,14 @@ describe("error mapping", () => {
     [400, [{ code: "Account_DOESNT_EXIST", message: "Account does not exist" }], NotFoundError],
     [400, [{ code: "ServiceAccount_DOESNT_EXIST", message: "x" }], NotFoundError],
     [400, [{ code: "GROUP_DOESNT_EXIST", message: "x" }], NotFoundError],
-    [400, [{ code: "ValidationError", message: "\"x\" is required" }, { code: "USER_DOESNT_EXIST", message: "y" }], NotFoundError],
+    [
+      400,
+      [
+        { code: "ValidationError", message: '"x" is required' },
+        { code: "USER_DOESNT_EXIST", message: "y" },
+      ],
+      NotFoundError,
+    ],
     [404, [], NotFoundError],
     [400, [{ code: "ValidationError", message: '"accountId" is required', field: "query.accountId" }], ValidationError],
     [401, [], AuthenticationError],
@@ -77,8 +85,25 @@ describe("error mapping", () => {
     expect(w.message).toContain("[after 4 attempts over 2.5s; retry limit of 4 attempts reached]");
   });
 
+  test("isNotFound / isSpotApiError also recognise errors from another copy of the module", () => {
+    jest.isolateModules(() => {
+      const other = require("../../src/api/errors");
+      const foreign = new other.NotFoundError({ method: "GET", path: "/x" });
+      expect(foreign).not.toBeInstanceOf(NotFoundError);
+      expect(isNotFound(foreign)).toBe(true);
+      expect(isSpotApiError(new other.ServerError({ method: "GET", path: "/x", status: 500 }))).toBe(true);
+      expect(isNotFound(new other.ServerError({ method: "GET", path: "/x", status: 500 }))).toBe(false);
+      expect(isNotFound(new Error("NotFoundError"))).toBe(false);
+    });
+  });
+
   test("network errors read well", () => {
-    const e = new NetworkError({ method: "GET", path: "/setup/account", code: "ECONNRESET", spotMessage: "socket hang up" });
+    const e = new NetworkError({
+      method: "GET",
+      path: "/setup/account",
+      code: "ECONNRESET",
+      spotMessage: "socket hang up",
+    });
     expect(e.message).toBe(
       "GET /setup/account: ECONNRESET: socket hang up — could not reach the Spot API; check the network and SPOTINST_BASE_URL",
     );
@@ -86,9 +111,15 @@ describe("error mapping", () => {
 
   test("no secret survives into a message, even when Spot echoes it", () => {
     registerSecret("sup3r-s3cret-client-value");
-    const e = errorFromResponse({ ...base, method: "POST", path: "/azure/setup/credentials?token=abcdef123", status: 400 }, [
-      { code: "ValidationError", message: 'clientSecret "sup3r-s3cret-client-value" rejected; {"password":"hunter22"}' },
-    ]);
+    const e = errorFromResponse(
+      { ...base, method: "POST", path: "/azure/setup/credentials?token=abcdef123", status: 400 },
+      [
+        {
+          code: "ValidationError",
+          message: 'clientSecret "sup3r-s3cret-client-value" rejected; {"password":"hunter22"}',
+        },
+      ],
+    );
     expect(e.message).not.toContain("sup3r-s3cret-client-value");
     expect(e.message).not.toContain("hunter22");
     expect(e.message).not.toContain("abcdef123");

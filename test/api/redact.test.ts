@@ -7,7 +7,11 @@ describe("redact", () => {
       name: "acct",
       password: "p4ssw0rd!",
       credentials: { iamRole: "arn:aws:iam::123:role/x", clientSecret: "cs-1" },
-      serviceAccount: { private_key: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n", private_key_id: "kid", client_email: "a@b.c" },
+      serviceAccount: {
+        private_key: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n",
+        private_key_id: "kid",
+        client_email: "a@b.c",
+      },
       list: [{ token: "tok-1" }, { personalAccessToken: "pat-1" }],
       empty: { password: "" },
     };

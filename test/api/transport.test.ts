@@ -80,6 +80,48 @@ describe("attribution and headers", () => {
   });
 });
 
+describe("logging and sharing", () => {
+  test("SPOT_IAC_LOG=debug logs one redacted line per request to stderr; silent otherwise", async () => {
+    spot.reset(() => ({ items: [] }));
+    const written: string[] = [];
+    const spy = jest
+      .spyOn(process.stderr, "write")
+      .mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    const saved = process.env.SPOT_IAC_LOG;
+    try {
+      delete process.env.SPOT_IAC_LOG;
+      await new SpotClient({ token: `${TOKEN}-silent`, baseUrl: spot.url }).accounts.list();
+      expect(written).toHaveLength(0);
+      process.env.SPOT_IAC_LOG = "debug";
+      const c = new SpotClient({ token: `${TOKEN}-debug`, baseUrl: spot.url });
+      await c.credentials.setAzure("act-00000001", {
+        clientId: "cid",
+        clientSecret: "debug-log-client-secret",
+        tenantId: "tid",
+        subscriptionId: "sid",
+        expirationDate: "2030-01-01T00:00:00.000Z",
+      });
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(
+        /^spot-iac POST \/azure\/setup\/credentials\?accountId=act-00000001 200 \d+ms req=req-\w+ run=\S+ body=/,
+      );
+      expect(written[0]).not.toContain("debug-log-client-secret");
+      expect(written[0]).not.toContain(TOKEN);
+    } finally {
+      spy.mockRestore();
+      if (saved === undefined) delete process.env.SPOT_IAC_LOG;
+      else process.env.SPOT_IAC_LOG = saved;
+    }
+  });
+
+  test("SpotClient.shared gives one client per configuration", () => {
+    const a = SpotClient.shared({ token: `${TOKEN}-shared`, baseUrl: spot.url, frontend: "pulumi" });
+    expect(SpotClient.shared({ token: `${TOKEN}-shared`, baseUrl: spot.url, frontend: "pulumi" })).toBe(a);
+    expect(SpotClient.shared({ token: `${TOKEN}-other`, baseUrl: spot.url, frontend: "pulumi" })).not.toBe(a);
+    expect(SpotClient.shared({ token: `${TOKEN}-shared`, baseUrl: spot.url, frontend: "cli" })).not.toBe(a);
+  });
+});
+
 describe("retries", () => {
   test("GET: 503 three times then success; counted and logged with the reason", async () => {
     spot.reset((req, n) => (n <= 3 ? { status: 503 } : { items: accounts }));
@@ -99,7 +141,9 @@ describe("retries", () => {
     const err = await c.accounts.list().catch((e) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(err.attempts).toBe(3);
-    expect(err.message).toMatch(/GET \/setup\/account: 500 INTERNAL: boom \(request: req-\w+\) \[after 3 attempts over .*retry limit of 3 attempts reached\]/);
+    expect(err.message).toMatch(
+      /GET \/setup\/account: 500 INTERNAL: boom \(request: req-\w+\) \[after 3 attempts over .*retry limit of 3 attempts reached\]/,
+    );
     expect(spot.seen).toHaveLength(3);
   });
 
@@ -131,7 +175,9 @@ describe("retries", () => {
 
   test("a 429 asking to wait longer than maxDelayMs fails fast with RateLimitedError", async () => {
     spot.reset(() => ({ status: 429, headers: { "X-RateLimit-Reset": 45 } }));
-    const err = await client().accounts.list().catch((e) => e);
+    const err = await client()
+      .accounts.list()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.retryAfterMs).toBe(45_000);
     expect(err.message).toMatch(/Spot asked to wait 45\.0s, more than retry\.maxDelayMs/);
@@ -167,8 +213,13 @@ describe("retries", () => {
   });
 
   test("4xx other than 429 is never retried", async () => {
-    spot.reset(() => ({ status: 400, errors: [{ code: "ValidationError", message: "bad", field: "body.account.name" }] }));
-    const err = await client().accounts.update("act-00000001", { name: "ok name" }).catch((e) => e);
+    spot.reset(() => ({
+      status: 400,
+      errors: [{ code: "ValidationError", message: "bad", field: "body.account.name" }],
+    }));
+    const err = await client()
+      .accounts.update("act-00000001", { name: "ok name" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.field).toBe("body.account.name");
     expect(spot.seen).toHaveLength(1);
@@ -178,7 +229,9 @@ describe("retries", () => {
 describe("create safety", () => {
   test("a create that fails ambiguously (503) is not re-posted without findExisting", async () => {
     spot.reset(() => ({ status: 503 }));
-    const err = await client().accounts.create({ name: "x1" }).catch((e) => e);
+    const err = await client()
+      .accounts.create({ name: "x1" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(spot.count("POST", "/setup/account")).toBe(1);
   });
@@ -213,7 +266,9 @@ describe("create safety", () => {
 
   test("a DELETE whose first attempt may have committed: not-found on the retry means done", async () => {
     spot.reset((req, n) =>
-      n === 1 ? { drop: true } : { status: 400, errors: [{ code: "Account_DOESNT_EXIST", message: "Account does not exist" }] },
+      n === 1
+        ? { drop: true }
+        : { status: 400, errors: [{ code: "Account_DOESNT_EXIST", message: "Account does not exist" }] },
     );
     await expect(client().accounts.delete("act-00000002")).resolves.toBeUndefined();
     expect(spot.count("DELETE", "/setup/account/act-00000002")).toBe(2);
@@ -264,7 +319,9 @@ describe("reads: coalescing, cache, not-found", () => {
   test("a read in flight during a write is neither joined afterwards nor cached", async () => {
     let version = 1;
     spot.reset((req) =>
-      req.method === "GET" ? { delayMs: 80, items: [{ accountId: "act-00000001", name: `v${version}` }] } : ((version = 2), { items: [] }),
+      req.method === "GET"
+        ? { delayMs: 80, items: [{ accountId: "act-00000001", name: `v${version}` }] }
+        : ((version = 2), { items: [] }),
     );
     const c = client();
     const before = c.accounts.list();
@@ -274,6 +331,20 @@ describe("reads: coalescing, cache, not-found", () => {
     await before;
     expect(after[0].name).toBe("v2");
     expect((await c.accounts.list())[0].name).toBe("v2");
+  });
+
+  test("callers cannot corrupt the cache by mutating what they got", async () => {
+    spot.reset(() => ({ items: accounts }));
+    const c = client();
+    const first = await c.accounts.list();
+    first[0].name = "mutated";
+    first.pop();
+    const one = await c.accounts.get("act-00000001");
+    one.name = "mutated too";
+    expect((await c.accounts.list()).map((a) => a.name)).toEqual(["one", "two", "three"]);
+    expect((await c.accounts.get("act-00000001")).name).toBe("one");
+    expect(await c.accounts.list()).toBeInstanceOf(Array);
+    expect(spot.seen).toHaveLength(1);
   });
 
   test("cacheTtlMs: 0 disables the cache but keeps coalescing", async () => {
@@ -310,7 +381,11 @@ describe("pacing and the concurrency cap", () => {
       const now = Date.now();
       while (hits.length && hits[0] <= now - WINDOW) hits.shift();
       const reset = hits.length ? ((hits[0] + WINDOW - now) / 1000).toFixed(3) : "0.6";
-      if (hits.length >= 3) return { status: 429, headers: { "X-RateLimit-Limit": 3, "X-RateLimit-Remaining": 0, "X-RateLimit-Reset": reset } };
+      if (hits.length >= 3)
+        return {
+          status: 429,
+          headers: { "X-RateLimit-Limit": 3, "X-RateLimit-Remaining": 0, "X-RateLimit-Reset": reset },
+        };
       hits.push(now);
       const nextReset = ((hits[0] + WINDOW - now) / 1000).toFixed(3);
       return {
@@ -344,19 +419,26 @@ describe("input checks and odd answers", () => {
       'POST /setup/account: (not sent) name must contain at least one letter a-z or A-Z; got "1234" (field: name) — fix name (checked before calling Spot)',
     );
     await expect(c.accounts.get("")).rejects.toThrow(/accountId is required/);
-    await expect(c.users.create({ firstName: "a+b", lastName: "c", email: "x@y.z" })).rejects.toThrow(/firstName cannot contain/);
+    await expect(c.users.create({ firstName: "a+b", lastName: "c", email: "x@y.z" })).rejects.toThrow(
+      /firstName cannot contain/,
+    );
     await expect(
       c.notifications.create({ privacyLevel: "public", computePolicyConfig: { events: [] } }, { accountId: "act-1" }),
     ).rejects.toThrow(/computePolicyConfig\.events must be a non-empty list/);
-    await expect(c.notifications.create({ privacyLevel: "public", computePolicyConfig: { events: [{ event: "e", type: "INFO" }] } })).rejects.toThrow(
-      /accountId is required/,
-    );
+    await expect(
+      c.notifications.create({
+        privacyLevel: "public",
+        computePolicyConfig: { events: [{ event: "e", type: "INFO" }] },
+      }),
+    ).rejects.toThrow(/accountId is required/);
     expect(spot.seen).toHaveLength(0);
   });
 
   test("a non-JSON error page becomes a readable ServerError", async () => {
     spot.reset(() => ({ status: 502, raw: "<html><body>Bad Gateway</body></html>" }));
-    const err = await client({ retry: { maxAttempts: 1 } }).accounts.list().catch((e) => e);
+    const err = await client({ retry: { maxAttempts: 1 } })
+      .accounts.list()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(err.message).toContain("502");
     expect(err.message).toContain("Bad Gateway");
@@ -364,9 +446,13 @@ describe("input checks and odd answers", () => {
 
   test("a bad token is an AuthenticationError pointing at the right setting", async () => {
     spot.reset(() => ({ status: 401, errors: [{ code: "UNAUTHORIZED", message: "Unauthorized" }] }));
-    const err = await client({ frontend: "terraform" }).accounts.list().catch((e) => e);
+    const err = await client({ frontend: "terraform" })
+      .accounts.list()
+      .catch((e) => e);
     expect(err.name).toBe("AuthenticationError");
-    expect(err.message).toMatch(/check the provider's token argument or SPOTINST_TOKEN: the token \(from option token\)/);
+    expect(err.message).toMatch(
+      /check the provider's token argument or SPOTINST_TOKEN: the token \(from option token\)/,
+    );
     expect(err.message).not.toContain(TOKEN);
   });
 
@@ -387,15 +473,21 @@ describe("wire shapes", () => {
     const sent: Seen[] = [];
     spot.reset((req) => {
       sent.push(req);
-      if (req.path === "/gcp/setup/credentials" && req.method === "GET") return { items: [{ serviceAccount: { project_id: "p1", client_email: "a@p1" } }] };
-      if (req.path === "/setup/organization") return { items: [{ organizationId: 606012341234, organizationName: "acme" }] };
-      if (req.path === "/setup/user/programmatic") return { items: [{ id: "pu-0000abcd", name: "ci", token: "programmatic-token-value-123" }] };
+      if (req.path === "/gcp/setup/credentials" && req.method === "GET")
+        return { items: [{ serviceAccount: { project_id: "p1", client_email: "a@p1" } }] };
+      if (req.path === "/setup/organization")
+        return { items: [{ organizationId: 606012341234, organizationName: "acme" }] };
+      if (req.path === "/setup/user/programmatic")
+        return { items: [{ id: "pu-0000abcd", name: "ci", token: "programmatic-token-value-123" }] };
       if (req.path === "/setup/access/policy") return { items: [{ id: "pol-0000abcd", name: "p" }] };
       return { items: [] };
     });
     const c = client({ account: "act-default1" });
     expect(await c.credentials.getGcp("act-00000001")).toEqual({ project_id: "p1", client_email: "a@p1" });
-    expect(await c.organizations.create({ name: "acme" })).toEqual({ organizationId: "606012341234", organizationName: "acme" });
+    expect(await c.organizations.create({ name: "acme" })).toEqual({
+      organizationId: "606012341234",
+      organizationName: "acme",
+    });
     await c.credentials.setAzure("act-00000001", {
       clientId: "cid",
       clientSecret: "azure-client-secret-xyz",
@@ -405,13 +497,19 @@ describe("wire shapes", () => {
     });
     const pu = await c.users.createProgrammatic({ name: "ci", policies: [{ policyId: "pol-1", accountIds: ["*"] }] });
     expect(pu.token).toBe("programmatic-token-value-123");
-    await c.access.policies.create({ name: "p", policyContent: { statements: [{ effect: "ALLOW", actions: ["ocean:*"], resources: ["*"] }] } });
+    await c.access.policies.create({
+      name: "p",
+      policyContent: { statements: [{ effect: "ALLOW", actions: ["ocean:*"], resources: ["*"] }] },
+    });
     await c.accounts.detachUser("act-00000001", "u@example.com");
     await c.notifications.list();
     await c.audit.events({ from: 1000, to: 2000 });
     const byRoute = (m: string, p: string) => sent.find((s) => s.method === m && s.path === p)!;
     expect(byRoute("POST", "/setup/organization").body).toEqual({ organization: { name: "acme" } });
-    expect(byRoute("POST", "/azure/setup/credentials").body).toMatchObject({ clientId: "cid", clientSecret: "azure-client-secret-xyz" });
+    expect(byRoute("POST", "/azure/setup/credentials").body).toMatchObject({
+      clientId: "cid",
+      clientSecret: "azure-client-secret-xyz",
+    });
     expect(byRoute("POST", "/setup/access/policy").body).toMatchObject({ policy: { name: "p" } });
     expect(byRoute("DELETE", "/setup/account/act-00000001/user").body).toEqual({ userEmail: "u@example.com" });
     // As in Spot's Go SDK, notification routes carry the configured account.

@@ -50,7 +50,15 @@ organizations:
 let n = 0;
 function load(text: string, opts: { env?: NodeJS.ProcessEnv; readSecrets?: boolean; requireTokens?: boolean } = {}) {
   const path = tmp.write(`f${++n}.yaml`, text);
-  return { path, file: loadSpotFile(path, { kinds, env: opts.env ?? env, readSecrets: opts.readSecrets ?? true, requireTokens: opts.requireTokens ?? true }) };
+  return {
+    path,
+    file: loadSpotFile(path, {
+      kinds,
+      env: opts.env ?? env,
+      readSecrets: opts.readSecrets ?? true,
+      requireTokens: opts.requireTokens ?? true,
+    }),
+  };
 }
 
 /** The problems a file has, as "line:col message" strings. */
@@ -58,7 +66,8 @@ function problems(text: string, opts: { env?: NodeJS.ProcessEnv; readSecrets?: b
   try {
     load(text, opts);
   } catch (e) {
-    if (e instanceof FileError) return e.problems.map((p) => `${p.pos?.line}:${p.pos?.col} ${p.where ? p.where + ": " : ""}${p.message}`);
+    if (e instanceof FileError)
+      return e.problems.map((p) => `${p.pos?.line}:${p.pos?.col} ${p.where ? p.where + ": " : ""}${p.message}`);
     throw e;
   }
   throw new Error("expected the file to be rejected");
@@ -101,9 +110,30 @@ describe("layout", () => {
     ajv.addKeyword("x-ref");
     expect(ajv.validateSchema(schema)).toBe(true);
     const org = schema.definitions.Organization.properties;
-    expect(Object.keys(org)).toEqual(["name", "tokenEnv", "baseUrl", "prune", "accounts", "users", "accessPolicies", "userAttachments", "programmaticUsers"]);
-    expect(Object.keys(schema.definitions.User.properties)).toEqual(["email", "firstName", "lastName", "passwordEnv", "passwordFile"]);
-    expect(Object.keys(schema.definitions.Account.properties)).toEqual(["name", "slackNotificationChannels", "aws", "azure"]);
+    expect(Object.keys(org)).toEqual([
+      "name",
+      "tokenEnv",
+      "baseUrl",
+      "prune",
+      "accounts",
+      "users",
+      "accessPolicies",
+      "userAttachments",
+      "programmaticUsers",
+    ]);
+    expect(Object.keys(schema.definitions.User.properties)).toEqual([
+      "email",
+      "firstName",
+      "lastName",
+      "passwordEnv",
+      "passwordFile",
+    ]);
+    expect(Object.keys(schema.definitions.Account.properties)).toEqual([
+      "name",
+      "slackNotificationChannels",
+      "aws",
+      "azure",
+    ]);
     expect(schema.definitions.UserAttachment.required).toEqual(["account", "user"]);
   });
 });
@@ -126,7 +156,10 @@ describe("loading a good file", () => {
     ]);
     const byKey = new Map(p.objects.map((d) => [d.key, d]));
     expect(byKey.get("platform/AwsConnection/prod")!.deps).toEqual(["platform/Account/prod"]);
-    expect(byKey.get("platform/UserAttachment/prod/alice@example.com")!.deps).toEqual(["platform/Account/prod", "platform/User/alice@example.com"]);
+    expect(byKey.get("platform/UserAttachment/prod/alice@example.com")!.deps).toEqual([
+      "platform/Account/prod",
+      "platform/User/alice@example.com",
+    ]);
     const ci = byKey.get("platform/ProgrammaticUser/ci")!;
     expect(ci.deps).toEqual(["platform/AccessPolicy/deployers", "platform/Account/prod"]);
     // "{ id }" and "*" pass through as ids; names wait for resolution.
@@ -166,7 +199,12 @@ describe("bad files are rejected with positions and the fix", () => {
   });
 
   it("inline secrets", () => {
-    const ps = problems(GOOD.replace("passwordEnv: ALICE_PW", "password: hunter22").replace("clientSecretEnv: AZ", "clientSecret: s3cr3t"));
+    const ps = problems(
+      GOOD.replace("passwordEnv: ALICE_PW", "password: hunter22").replace(
+        "clientSecretEnv: AZ",
+        "clientSecret: s3cr3t",
+      ),
+    );
     expect(ps).toEqual([
       '13:11 organizations[0].accounts[1].azure.clientSecret: "clientSecret" is a secret and is never written inline; use clientSecretEnv: NAME (an environment variable) or clientSecretFile: PATH',
       '18:9 organizations[0].users[0].password: "password" is a secret and is never written inline; use passwordEnv: NAME (an environment variable) or passwordFile: PATH',
@@ -178,18 +216,24 @@ describe("bad files are rejected with positions and the fix", () => {
     expect(problems(GOOD.replace("tokenFile: secrets/ci.token", "token: abc"))).toEqual([
       '31:9 organizations[0].programmaticUsers[0].token: "token" is set by Spot and returned once; write tokenFile: PATH to have spot-iac save it there',
     ]);
-    expect(problems(edit(6, "      - name: prod\n        organizationId: '1'"))[0]).toMatch(/^7:9 .*unknown key "organizationId"/);
+    expect(problems(edit(6, "      - name: prod\n        organizationId: '1'"))[0]).toMatch(
+      /^7:9 .*unknown key "organizationId"/,
+    );
   });
 
   it("wrong types and enum values", () => {
     expect(problems(GOOD.replace("role: editor", "role: owner").replace("actions: [a]", "actions: a"))).toEqual([
-      "21:18 organizations[0].accessPolicies[0].actions: expected a list, got string \"a\"",
+      '21:18 organizations[0].accessPolicies[0].actions: expected a list, got string "a"',
       '25:15 organizations[0].userAttachments[0].role: expected one of "viewer", "editor"; got string "owner"',
     ]);
-    expect(problems(GOOD.replace("version: 1", "version: 2"))).toEqual(["1:10 version: must be 1 (the only file format version)"]);
-    expect(problems(GOOD.replace("        aws:\n          iamRole: arn:aws:iam::123456789012:role/SpotAccess", "        aws: arn"))).toEqual([
-      '7:14 organizations[0].accounts[0].aws: expected a mapping (key: value), got string "arn"',
+    expect(problems(GOOD.replace("version: 1", "version: 2"))).toEqual([
+      "1:10 version: must be 1 (the only file format version)",
     ]);
+    expect(
+      problems(
+        GOOD.replace("        aws:\n          iamRole: arn:aws:iam::123456789012:role/SpotAccess", "        aws: arn"),
+      ),
+    ).toEqual(['7:14 organizations[0].accounts[0].aws: expected a mapping (key: value), got string "arn"']);
   });
 
   it("dangling references, with what is declared", () => {
@@ -202,13 +246,21 @@ describe("bad files are rejected with positions and the fix", () => {
   });
 
   it("references never cross organizations", () => {
-    const text = GOOD + "    users:\n      - email: x@example.com\n        firstName: X\n        lastName: Y\n    userAttachments:\n      - account: prod\n        user: x@example.com\n";
-    expect(problems(text)).toEqual([expect.stringMatching(/^40:18 .*no Account named "prod" is declared in organization "data" \(none is declared\)/)]);
+    const text =
+      GOOD +
+      "    users:\n      - email: x@example.com\n        firstName: X\n        lastName: Y\n    userAttachments:\n      - account: prod\n        user: x@example.com\n";
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^40:18 .*no Account named "prod" is declared in organization "data" \(none is declared\)/),
+    ]);
   });
 
   it("duplicate names and duplicate organizations", () => {
     const text = edit(9, "      - name: prod");
-    expect(problems(text)).toEqual([expect.stringMatching(/^9:9 organizations\[0\]\.accounts\[1\]: Account "prod" is declared twice in organization "platform" \(first at line 6\)/)]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(
+        /^9:9 organizations\[0\]\.accounts\[1\]: Account "prod" is declared twice in organization "platform" \(first at line 6\)/,
+      ),
+    ]);
     expect(problems(GOOD.replace("name: data", "name: platform"))).toEqual([
       expect.stringMatching(/^32:11 organizations\[1\]\.name: organization "platform" is declared twice/),
     ]);
@@ -216,8 +268,8 @@ describe("bad files are rejected with positions and the fix", () => {
 
   it("the engine's own checks, at the field", () => {
     expect(problems(GOOD.replace("role/SpotAccess", "user/Bob").replace("- name: dev", "- name: '123'"))).toEqual([
-      "8:20 organizations[0].accounts[0].aws.iamRole: AwsConnection \"prod\": iamRole must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)",
-      "9:15 organizations[0].accounts[1].name: Account \"123\": name must contain at least one letter a-z or A-Z",
+      '8:20 organizations[0].accounts[0].aws.iamRole: AwsConnection "prod": iamRole must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)',
+      '9:15 organizations[0].accounts[1].name: Account "123": name must contain at least one letter a-z or A-Z',
     ]);
   });
 
@@ -225,8 +277,10 @@ describe("bad files are rejected with positions and the fix", () => {
     const ps = problems(GOOD.replace("passwordEnv: ALICE_PW", "passwordFile: missing.pw"), { env: { TOKEN_A: "x" } });
     expect(ps).toEqual([
       "13:28 organizations[0].accounts[1].azure.clientSecretEnv: environment variable AZ is not set; export the clientSecret in it",
-      expect.stringMatching(/^18:23 organizations\[0\]\.users\[0\]\.passwordFile: cannot read .*missing\.pw \(ENOENT\); the file must hold the password$/),
-      "33:15 organizations[1].tokenEnv: environment variable TOKEN_B is not set; export organization \"data\"'s Spot token in it",
+      expect.stringMatching(
+        /^18:23 organizations\[0\]\.users\[0\]\.passwordFile: cannot read .*missing\.pw \(ENOENT\); the file must hold the password$/,
+      ),
+      '33:15 organizations[1].tokenEnv: environment variable TOKEN_B is not set; export organization "data"\'s Spot token in it',
     ]);
     expect(problems(GOOD.replace("passwordEnv: ALICE_PW", "passwordEnv: ALICE_PW\n        passwordFile: x"))).toEqual([
       "19:9 organizations[0].users[0].passwordFile: give passwordEnv or passwordFile, not both",
@@ -242,7 +296,9 @@ describe("bad files are rejected with positions and the fix", () => {
 
   it("a missing file and an empty organization list", () => {
     expect(() => loadSpotFile(`${tmp.dir}/nope.yaml`, { kinds, env })).toThrow(/nope\.yaml: file not found/);
-    expect(problems("version: 1\norganizations: []\n")).toEqual(["2:16 organizations: declare at least one organization"]);
+    expect(problems("version: 1\norganizations: []\n")).toEqual([
+      "2:16 organizations: declare at least one organization",
+    ]);
     expect(problems("version: 1\norganizations:\n  - name: a\n    tokenEnv: 9BAD\n    prune: sometimes\n")).toEqual([
       '4:15 organizations[0].tokenEnv: "9BAD" is not an environment variable name (letters, digits, _)',
       '5:12 organizations[0].prune: expected true, false or a list of sections (accounts, users, accessPolicies, userAttachments, programmaticUsers); got string "sometimes"',

@@ -47,7 +47,9 @@ export function loadContract(): Promise<Contract> {
   cached ??= (async () => {
     const spec = (await $RefParser.dereference(SPEC_FILE)) as Schema;
     const errorSchema = (await $RefParser.dereference(join(SPEC_DIR, "commons/schemas/errorResponse.yaml"))) as Schema;
-    const wrapperSchema = (await $RefParser.dereference(join(SPEC_DIR, "commons/schemas/responseWrapper.yaml"))) as Schema;
+    const wrapperSchema = (await $RefParser.dereference(
+      join(SPEC_DIR, "commons/schemas/responseWrapper.yaml"),
+    )) as Schema;
     const operations = new Map<string, Operation>();
     for (const [path, item] of Object.entries(spec.paths as Record<string, Schema>)) {
       for (const method of ["get", "post", "put", "delete"]) {
@@ -67,7 +69,11 @@ export function loadContract(): Promise<Contract> {
 }
 
 /** Visits every schema node reachable at a data path (through allOf/anyOf/oneOf, properties and items). */
-function nodesAt(schema: Schema, path: string[], visit: (parent: Schema, key: string | number, container: any) => void) {
+function nodesAt(
+  schema: Schema,
+  path: string[],
+  visit: (parent: Schema, key: string | number, container: any) => void,
+) {
   const walk = (node: Schema, rest: string[], parent: any, key: string | number) => {
     if (!node || typeof node !== "object") return;
     for (const comb of ["allOf", "anyOf", "oneOf"]) {

@@ -17,7 +17,14 @@ export const TOKEN_B = "tok-b-SECRET-77aa10bc";
 
 export interface Store {
   seq: number;
-  calls: { org: string; kind: string; action: string; id: string | null; baseUrl: string | null; runId: string | null }[];
+  calls: {
+    org: string;
+    kind: string;
+    action: string;
+    id: string | null;
+    baseUrl: string | null;
+    runId: string | null;
+  }[];
   orgs: Record<string, { name: string; objects: Record<string, Record<string, any>> }>;
   fail?: { kind: string; action: string };
 }

@@ -37,7 +37,9 @@ beforeAll(async () => {
     expect(sf.containsSecrets).toBe(false);
     text[kind] = sf.text;
   }
-  host = await PulumiHost.start({ env: { SPOT_FIXTURE_STORE: process.env.SPOT_FIXTURE_STORE, SPOT_IAC_RUN_ID: "run-fixture-1" } });
+  host = await PulumiHost.start({
+    env: { SPOT_FIXTURE_STORE: process.env.SPOT_FIXTURE_STORE, SPOT_IAC_RUN_ID: "run-fixture-1" },
+  });
   const conf = await host.configure({ "spot:token": TOKEN_A, "spot:baseUrl": "http://fixture.invalid" });
   expect(conf.acceptSecrets).toBe(false);
 });
@@ -79,36 +81,54 @@ describe("Check", () => {
 
   it("names every bad field and its fix, without any API call", async () => {
     const before = callCount();
-    const r = await host.check(urn(), {}, { ...P("Widget"), name: "123", owner: "nope", region: "mars", colour: "red", serial: "x" });
+    const r = await host.check(
+      urn(),
+      {},
+      { ...P("Widget"), name: "123", owner: "nope", region: "mars", colour: "red", serial: "x" },
+    );
     const by = Object.fromEntries(r.failures.map((f) => [f.property, f.reason]));
     expect(by.name).toMatch(/^name must contain a letter a–z .*choose another name/);
     expect(by.owner).toMatch(/^owner must be an e-mail address like ops@example.com/);
     expect(by.region).toBe('region must be one of "eu", "us"; got "mars"');
-    expect(by.colour).toMatch(/^colour is not a known field; expected one of name, region, owner, size, tags, password/);
+    expect(by.colour).toMatch(
+      /^colour is not a known field; expected one of name, region, owner, size, tags, password/,
+    );
     expect(by.serial).toMatch(/output set by Spot and cannot be given; remove it/);
     expect(callCount()).toBe(before);
   });
 
   it("runs the kind's cross-field check once the schema passes", async () => {
     const r = await host.check(urn(), {}, { ...P("Widget"), name: "a", owner: "o@x.io", region: "us", size: 50 });
-    expect(r.failures).toEqual([{ property: "size", reason: "size must be at most 10 in region us; lower size or use region eu" }]);
+    expect(r.failures).toEqual([
+      { property: "size", reason: "size must be at most 10 in region us; lower size or use region eu" },
+    ]);
   });
 
   it("does not fail on values unknown during a preview", async () => {
-    const r = await host.check(urn(), {}, { ...P("Widget"), name: UNKNOWN, owner: UNKNOWN, size: UNKNOWN, region: "us" });
+    const r = await host.check(
+      urn(),
+      {},
+      { ...P("Widget"), name: UNKNOWN, owner: UNKNOWN, size: UNKNOWN, region: "us" },
+    );
     expect(r.failures).toEqual([]);
   });
 
   it("validates adopt and connection", async () => {
-    const r = await host.check(urn(), {}, {
-      ...P("Widget"),
-      name: "a",
-      owner: "o@x.io",
-      __adopt: 7,
-      __connection: { token: "t", baseUrl: "ftp:/x", region: "eu" },
-    });
+    const r = await host.check(
+      urn(),
+      {},
+      {
+        ...P("Widget"),
+        name: "a",
+        owner: "o@x.io",
+        __adopt: 7,
+        __connection: { token: "t", baseUrl: "ftp:/x", region: "eu" },
+      },
+    );
     const reasons = r.failures.map((f) => f.reason);
-    expect(reasons).toContainEqual(expect.stringMatching(/^adopt must be true \(find the existing Widget by name\) or its id \(wd-…/));
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/^adopt must be true \(find the existing Widget by name\) or its id \(wd-…/),
+    );
     expect(reasons).toContainEqual("connection.region is not a connection setting; use token, baseUrl, account");
     expect(reasons).toContainEqual(expect.stringMatching(/connection.baseUrl must be an http\(s\) URL/));
   });
@@ -125,13 +145,28 @@ describe("Widget lifecycle", () => {
     id = r.id;
     outs = r.properties;
     expect(id).toMatch(/^wd-\d+$/);
-    expect(outs).toMatchObject({ name: "alpha", owner: "ops@example.com", region: "eu", size: 1, serial: expect.any(String) });
+    expect(outs).toMatchObject({
+      name: "alpha",
+      owner: "ops@example.com",
+      region: "eu",
+      size: 1,
+      serial: expect.any(String),
+    });
     expect(outs.password).toMatch(/^sha256:/);
     expect(outs.apiKey).toMatch(/^key-/);
     expect(outs.__provider).toBe(text.Widget);
     expect(objectsOf("Org A", "Widget")[id].name).toBe("alpha");
     // The stack's connection was used, with the run id the host was given.
-    expect(readStore().calls.at(-1)).toMatchObject({ org: "Org A", action: "create", baseUrl: "http://fixture.invalid", runId: "run-fixture-1" });
+    expect(readStore().calls.at(-1)).toMatchObject({
+      org: "Org A",
+      action: "create",
+      baseUrl: "http://fixture.invalid",
+      runId: "run-fixture-1",
+    });
+    expect(host.engineLogs).toContainEqual({
+      severity: "info",
+      message: `spot-iac run run-fixture-1: Spot's audit log attributes this run's changes to it (User-Agent "… run=run-fixture-1")`,
+    });
   });
 
   it("Diff against the live object: nothing changed (set order and the server default ignored)", async () => {
@@ -152,7 +187,12 @@ describe("Widget lifecycle", () => {
   });
 
   it("Update puts the object back as declared and changes the password", async () => {
-    const r = await host.update(urn(), id, outs, { ...P("Widget"), ...desired, name: "alpha2", password: "pw-NEW-456" });
+    const r = await host.update(urn(), id, outs, {
+      ...P("Widget"),
+      ...desired,
+      name: "alpha2",
+      password: "pw-NEW-456",
+    });
     outs = r.properties;
     expect(outs.name).toBe("alpha2");
     expect([...outs.tags].sort()).toEqual(["a", "b"]);
@@ -172,14 +212,22 @@ describe("Widget lifecycle", () => {
   });
 
   it("Diff refuses a field Spot cannot change, with the hint", async () => {
-    const e = await rejects(host.diff(urn(), id, outs, { ...P("Widget"), ...desired, name: "alpha2", owner: "other@example.com" }));
+    const e = await rejects(
+      host.diff(urn(), id, outs, { ...P("Widget"), ...desired, name: "alpha2", owner: "other@example.com" }),
+    );
     expect(e.message).toBe(
       `Widget ${id}: owner cannot be changed in Spot ("ops@example.com" → "other@example.com"). Create a new Widget for the other owner.`,
     );
   });
 
   it("Diff lets an unknown value of a reject field through (known only at apply time)", async () => {
-    const d = await host.diff(urn(), id, outs, { ...P("Widget"), ...desired, name: "alpha2", password: "pw-NEW-456", owner: UNKNOWN });
+    const d = await host.diff(urn(), id, outs, {
+      ...P("Widget"),
+      ...desired,
+      name: "alpha2",
+      password: "pw-NEW-456",
+      owner: UNKNOWN,
+    });
     expect(d.changes).toBe("some");
   });
 
@@ -217,7 +265,13 @@ describe("Widget lifecycle", () => {
 
 describe("adopt", () => {
   it("true: takes over the object found by natural key and applies updatable differences", async () => {
-    const made = await host.create(host.urn("pre"), { ...P("Widget"), name: "existing", owner: "a@b.co", region: "eu", tags: ["x"] });
+    const made = await host.create(host.urn("pre"), {
+      ...P("Widget"),
+      name: "existing",
+      owner: "a@b.co",
+      region: "eu",
+      tags: ["x"],
+    });
     const r = await host.create(host.urn("adopter"), {
       ...P("Widget"),
       name: "existing",
@@ -233,23 +287,46 @@ describe("adopt", () => {
 
   it("an id: takes over that object", async () => {
     const made = await host.create(host.urn("pre2"), { ...P("Widget"), name: "byid", owner: "a@b.co", region: "eu" });
-    const r = await host.create(host.urn("adopter2"), { ...P("Widget"), name: "byid", owner: "a@b.co", region: "eu", __adopt: made.id });
+    const r = await host.create(host.urn("adopter2"), {
+      ...P("Widget"),
+      name: "byid",
+      owner: "a@b.co",
+      region: "eu",
+      __adopt: made.id,
+    });
     expect(r.id).toBe(made.id);
   });
 
   it("fails clearly when nothing matches, or when a difference cannot be applied", async () => {
-    const e1 = await rejects(host.create(host.urn("a3"), { ...P("Widget"), name: "ghost", owner: "a@b.co", region: "eu", __adopt: true }));
-    expect(e1.message).toMatch(/^Widget: adopt: true, but no existing Widget matches name="ghost"; remove adopt to create it/);
-    const e2 = await rejects(host.create(host.urn("a4"), { ...P("Widget"), name: "x", owner: "a@b.co", region: "eu", __adopt: "wd-999" }));
+    const e1 = await rejects(
+      host.create(host.urn("a3"), { ...P("Widget"), name: "ghost", owner: "a@b.co", region: "eu", __adopt: true }),
+    );
+    expect(e1.message).toMatch(
+      /^Widget: adopt: true, but no existing Widget matches name="ghost"; remove adopt to create it/,
+    );
+    const e2 = await rejects(
+      host.create(host.urn("a4"), { ...P("Widget"), name: "x", owner: "a@b.co", region: "eu", __adopt: "wd-999" }),
+    );
     expect(e2.message).toMatch(/adopt: "wd-999" names no existing Widget \(ids look like wd-…\)/);
-    const e3 = await rejects(host.create(host.urn("a5"), { ...P("Widget"), name: "existing", owner: "z@b.co", region: "us", __adopt: true }));
-    expect(e3.message).toMatch(/cannot adopt it as declared: region: "eu" → "us"; owner: "a@b.co" → "z@b.co" cannot be changed in place\. Set region, owner to the live value, or remove adopt/);
+    const e3 = await rejects(
+      host.create(host.urn("a5"), { ...P("Widget"), name: "existing", owner: "z@b.co", region: "us", __adopt: true }),
+    );
+    expect(e3.message).toMatch(
+      /cannot adopt it as declared: region: "eu" → "us"; owner: "a@b.co" → "z@b.co" cannot be changed in place\. Set region, owner to the live value, or remove adopt/,
+    );
   });
 
   it("a failed update after taking over is a partial create: Pulumi records the id", async () => {
     editStore((s) => (s.fail = { kind: "Widget", action: "update" }));
     const e = await rejects(
-      host.create(host.urn("a6"), { ...P("Widget"), name: "existing", owner: "a@b.co", region: "eu", tags: ["z"], __adopt: true }),
+      host.create(host.urn("a6"), {
+        ...P("Widget"),
+        name: "existing",
+        owner: "a@b.co",
+        region: "eu",
+        tags: ["z"],
+        __adopt: true,
+      }),
     );
     expect(e.message).toMatch(/adopted, but updating it failed: 503 Service Unavailable/);
     expect(e.initFailed?.id).toMatch(/^wd-/);
@@ -265,17 +342,35 @@ describe("irreversible deletes (Vault)", () => {
     id = r.id;
     outs = r.properties;
     const e = await rejects(host.delete(host.urn("v"), id, outs));
-    expect(e.message).toMatch(new RegExp(`^Vault ${id}: deleting a Vault cannot be undone, so spot-iac refused. To delete it, set allowDeletion: true`));
-    const d = await rejects(host.diff(host.urn("v"), id, outs, { ...P("Vault"), name: "keep", region: "us", allowDeletion: true }));
-    expect(d.message).toMatch(/changing region replaces the Vault, and deleting a Vault cannot be undone\. To allow it, first set allowDeletion: true and run pulumi up/);
+    expect(e.message).toMatch(
+      new RegExp(
+        `^Vault ${id}: deleting a Vault cannot be undone, so spot-iac refused. To delete it, set allowDeletion: true`,
+      ),
+    );
+    const d = await rejects(
+      host.diff(host.urn("v"), id, outs, { ...P("Vault"), name: "keep", region: "us", allowDeletion: true }),
+    );
+    expect(d.message).toMatch(
+      /changing region replaces the Vault, and deleting a Vault cannot be undone\. To allow it, first set allowDeletion: true and run pulumi up/,
+    );
     expect(objectsOf("Org A", "Vault")[id]).toBeDefined();
     expect(readStore().calls.filter((c) => c.kind === "Vault" && c.action === "delete")).toEqual([]);
   });
 
   it("allowDeletion is a local setting: changing it updates state without an API update, then delete works", async () => {
-    const d = await host.diff(host.urn("v"), id, outs, { ...P("Vault"), name: "keep", region: "eu", allowDeletion: true });
+    const d = await host.diff(host.urn("v"), id, outs, {
+      ...P("Vault"),
+      name: "keep",
+      region: "eu",
+      allowDeletion: true,
+    });
     expect(d).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
-    const r = await host.update(host.urn("v"), id, outs, { ...P("Vault"), name: "keep", region: "eu", allowDeletion: true });
+    const r = await host.update(host.urn("v"), id, outs, {
+      ...P("Vault"),
+      name: "keep",
+      region: "eu",
+      allowDeletion: true,
+    });
     expect(r.properties.allowDeletion).toBe(true);
     expect(readStore().calls.filter((c) => c.kind === "Vault" && c.action === "update")).toEqual([]);
     await host.delete(host.urn("v"), id, r.properties);
@@ -289,7 +384,9 @@ describe("forget-only deletes (Link)", () => {
     expect(r.properties.clientSecret).toMatch(/^sha256:/);
     host.engineLogs.length = 0;
     await host.delete(host.urn("l"), r.id, r.properties);
-    expect(host.engineLogs).toEqual([{ severity: "warning", message: "Link aws: Link aws forgotten, not deleted: the API has no DELETE for it" }]);
+    expect(host.engineLogs).toEqual([
+      { severity: "warning", message: "Link aws: Link aws forgotten, not deleted: the API has no DELETE for it" },
+    ]);
     expect(objectsOf("Org A", "Link").aws).toBeDefined();
   });
 });
@@ -297,7 +394,13 @@ describe("forget-only deletes (Link)", () => {
 describe("connections (several organizations)", () => {
   it("a resource's own connection wins over the stack configuration, and is kept as an output for delete", async () => {
     const conn = { token: TOKEN_B, baseUrl: "http://org-b.invalid" };
-    const r = await host.create(host.urn("wb"), { ...P("Widget"), name: "in-b", owner: "b@b.co", region: "eu", __connection: conn });
+    const r = await host.create(host.urn("wb"), {
+      ...P("Widget"),
+      name: "in-b",
+      owner: "b@b.co",
+      region: "eu",
+      __connection: conn,
+    });
     expect(objectsOf("Org B", "Widget")[r.id].name).toBe("in-b");
     expect(Object.values(objectsOf("Org A", "Widget")).some((o) => o.name === "in-b")).toBe(false);
     expect(r.properties.__connection).toEqual(conn);
@@ -314,16 +417,30 @@ describe("connections (several organizations)", () => {
   });
 
   it("a bad token fails with a message that does not contain it", async () => {
-    const e = await rejects(host.create(host.urn("wx"), { ...P("Widget"), name: "x", owner: "b@b.co", region: "eu", __connection: { token: "tok-WRONG-123" } }));
+    const e = await rejects(
+      host.create(host.urn("wx"), {
+        ...P("Widget"),
+        name: "x",
+        owner: "b@b.co",
+        region: "eu",
+        __connection: { token: "tok-WRONG-123" },
+      }),
+    );
     expect(e.message).toMatch(/^Widget: 401 Unauthorized: the token is not valid; check spot:token/);
     expect(e.message).not.toContain("tok-WRONG-123");
   });
 });
 
 describe("nothing secret leaks", () => {
+  it("a secret echoed in an error message is masked", async () => {
+    const e = await rejects(host.create(host.urn("l2"), { ...P("Link"), target: "gcp", clientSecret: "leak-SECRET-0042" }));
+    expect(e.message).toBe("Link: 400 invalid client secret [REDACTED]");
+  });
+
+
   it("host output and engine logs hold no token or password", () => {
     const all = host.stdout + host.stderr + JSON.stringify(host.engineLogs) + Object.values(text).join("");
-    for (const s of [TOKEN_A, TOKEN_B, "pw-PLAIN-123", "pw-NEW-456", "cs-PLAIN-999"]) expect(all).not.toContain(s);
+    for (const s of [TOKEN_A, TOKEN_B, "pw-PLAIN-123", "pw-NEW-456", "cs-PLAIN-999", "leak-SECRET-0042"]) expect(all).not.toContain(s);
     expect(fs.readFileSync(process.env.SPOT_FIXTURE_STORE!, "utf8")).not.toContain("pw-PLAIN-123");
   });
 });

@@ -11,7 +11,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { Connection, SpotResource } from "../../src/pulumi/resource";
 import { invokeLookup, invokeLookupOutput } from "../../src/pulumi/lookups";
 import { destroy, loadState, preview, refresh, up, type EngineOptions } from "../support/pulumi-engine";
-import { FIXTURE_REGISTRY, TOKEN_A, TOKEN_B, callCount, editStore, freshStore, objectsOf, readStore } from "./fixture-env";
+import {
+  FIXTURE_REGISTRY,
+  TOKEN_A,
+  TOKEN_B,
+  callCount,
+  editStore,
+  freshStore,
+  objectsOf,
+  readStore,
+} from "./fixture-env";
 
 const registry = FIXTURE_REGISTRY;
 let opts: EngineOptions;
@@ -51,12 +60,22 @@ function program(version: 1 | 2, seen: Seen = {}) {
     const w2 = new SpotResource(
       "Widget",
       "w2",
-      { name: (w1 as any).serial.apply((s: string) => `beta-${s}`), owner: "ops@example.com", region: version === 1 ? "eu" : "us" },
+      {
+        name: (w1 as any).serial.apply((s: string) => `beta-${s}`),
+        owner: "ops@example.com",
+        region: version === 1 ? "eu" : "us",
+      },
       { registry },
     );
-    const wb = new SpotResource("Widget", "wb", { name: "in-b", owner: "b@example.com", connection: orgB }, { registry });
+    const wb = new SpotResource(
+      "Widget",
+      "wb",
+      { name: "in-b", owner: "b@example.com", connection: orgB },
+      { registry },
+    );
     new SpotResource("Vault", "vault", { name: "records", allowDeletion: true }, { registry });
-    if (version === 1) new SpotResource("Link", "link", { target: "aws", clientSecret: "cs-PROGRAM-SECRET-2" }, { registry });
+    if (version === 1)
+      new SpotResource("Link", "link", { target: "aws", clientSecret: "cs-PROGRAM-SECRET-2" }, { registry });
 
     seen.apiKeySecret = await (w1 as any).apiKey.isSecret;
     seen.passwordSecret = await (w1 as any).password.isSecret;
@@ -79,18 +98,18 @@ describe("a program's resources through the real host", () => {
   it("up: creates everything, in both organizations, with secrets wrapped and state free of plaintext secrets", async () => {
     const seen: Seen = {};
     const r = await up(program(1, seen), opts);
-    expect(r.steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`)).toEqual([
-      "create w1",
-      "create wb",
-      "create vault",
-      "create link",
-      "create w2",
-    ]);
+    const steps = r.steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`);
+    expect([...steps].sort()).toEqual(["create link", "create vault", "create w1", "create w2", "create wb"]);
+    expect(steps.indexOf("create w2")).toBeGreaterThan(steps.indexOf("create w1")); // w2 needs w1's serial
     expect(seen).toEqual({ apiKeySecret: true, passwordSecret: true, connectionSecret: true });
 
     const a = objectsOf("Org A", "Widget");
     const b = objectsOf("Org B", "Widget");
-    expect(Object.values(a).map((o) => o.name).sort()).toEqual(["alpha", `beta-${r.outputs.w1Serial}`]);
+    expect(
+      Object.values(a)
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["alpha", `beta-${r.outputs.w1Serial}`]);
     expect(Object.values(b).map((o) => o.name)).toEqual(["in-b"]);
     expect(r.outputs.w2Name).toBe(`beta-${r.outputs.w1Serial}`);
     expect(r.outputs.orgBWidgets).toEqual({ names: ["in-b"], organization: "Org B" });
@@ -128,11 +147,19 @@ describe("a program's resources through the real host", () => {
     const a = objectsOf("Org A", "Widget");
     expect(a[oldW2.id]).toBeUndefined();
     expect(Object.values(a).find((o) => o.name.startsWith("beta-"))!.region).toBe("us");
-    expect(Object.values(a).find((o) => o.name === "alpha")!.tags.sort()).toEqual(["x", "y"]);
-    expect(r.logs).toContainEqual({ severity: "warning", message: "Link aws: Link aws forgotten, not deleted: the API has no DELETE for it" });
+    expect(
+      Object.values(a)
+        .find((o) => o.name === "alpha")!
+        .tags.sort(),
+    ).toEqual(["x", "y"]);
+    expect(r.logs).toContainEqual({
+      severity: "warning",
+      message: "Link aws: Link aws forgotten, not deleted: the API has no DELETE for it",
+    });
     expect(loadState(opts.stateFile).map((s) => s.name)).not.toContain("link");
     // Every write of the runs is attributable to the run id the provider host was given.
-    expect(new Set(readStore().calls.map((c) => c.runId))).toEqual(new Set(["run-program-1"]));
+    const writes = readStore().calls.filter((c) => ["create", "update", "delete"].includes(c.action));
+    expect(new Set(writes.map((c) => c.runId))).toEqual(new Set(["run-program-1"]));
   });
 
   it("preview shows a change made outside Pulumi without a refresh, and changes nothing", async () => {
@@ -141,7 +168,10 @@ describe("a program's resources through the real host", () => {
     const before = fs.readFileSync(opts.stateFile, "utf8");
     const r = await preview(program(2), opts);
     expect(r.steps.find((s) => s.urn.endsWith("::w1"))!.op).toBe("update");
-    expect(r.logs).toContainEqual({ severity: "info", message: `Widget ${w1.id} was changed outside Pulumi: tags: ["x","y"] → ["tampered"]` });
+    expect(r.logs).toContainEqual({
+      severity: "info",
+      message: `Widget ${w1.id} was changed outside Pulumi: tags: ["x","y"] → ["tampered"]`,
+    });
     expect(fs.readFileSync(opts.stateFile, "utf8")).toBe(before);
     expect(objectsOf("Org A", "Widget")[w1.id].tags).toEqual(["tampered"]);
     await up(program(2), opts);
@@ -157,6 +187,19 @@ describe("a program's resources through the real host", () => {
     const u = await up(program(2), opts);
     expect(u.steps.find((s) => s.urn === wb.urn)!.op).toBe("create");
     expect(Object.values(objectsOf("Org B", "Widget")).map((o) => o.name)).toEqual(["in-b"]);
+  });
+
+  it("Resource.get-style reads (opts.id) read an existing object without managing it", async () => {
+    const w1 = loadState(opts.stateFile).find((s) => s.name === "w1")!;
+    const r = await up(
+      async () => {
+        const ro = new SpotResource("Widget", "ro", {}, { registry, id: w1.id });
+        return { name: (ro as any).name, serial: (ro as any).serial };
+      },
+      { ...opts, stateFile: opts.stateFile + ".ro" },
+    );
+    expect(r.steps).toEqual([{ op: "read", urn: expect.stringContaining("::ro"), id: w1.id }]);
+    expect(r.outputs).toEqual({ name: "alpha", serial: w1.outputs.serial });
   });
 
   it("bad input fails the run with the engine's check message before any API call", async () => {

@@ -88,54 +88,80 @@ export interface EngineOptions {
 // ---------------------------------------------------------------------------------------------------
 // State file with encrypted secrets
 
-function keyFor(passphrase: string, salt: Buffer): Buffer {
-  return crypto.scryptSync(passphrase, salt, 32);
+// One salt per state file and a cached key, as Pulumi's passphrase secrets provider does (scrypt per
+// value would cost ~50 ms each, and state is re-written after every step).
+const keys = new Map<string, Buffer>();
+function keyFor(passphrase: string, salt: string): Buffer {
+  const id = `${salt}:${passphrase}`;
+  let key = keys.get(id);
+  if (!key) {
+    key = crypto.scryptSync(passphrase, Buffer.from(salt, "base64"), 32);
+    keys.set(id, key);
+  }
+  return key;
 }
 
-function encrypt(value: unknown, passphrase: string): string {
-  const salt = crypto.randomBytes(8);
+interface Sealer {
+  salt: string;
+  passphrase: string;
+}
+
+function encrypt(value: unknown, s: Sealer): string {
   const iv = crypto.randomBytes(12);
-  const c = crypto.createCipheriv("aes-256-gcm", keyFor(passphrase, salt), iv);
+  const c = crypto.createCipheriv("aes-256-gcm", keyFor(s.passphrase, s.salt), iv);
   const body = Buffer.concat([c.update(JSON.stringify(value), "utf8"), c.final()]);
-  return ["v1", salt.toString("base64"), iv.toString("base64"), c.getAuthTag().toString("base64"), body.toString("base64")].join(":");
+  return ["v1", iv.toString("base64"), c.getAuthTag().toString("base64"), body.toString("base64")].join(":");
 }
 
-function decrypt(text: string, passphrase: string): unknown {
-  const [, salt, iv, tag, body] = text.split(":");
-  const d = crypto.createDecipheriv("aes-256-gcm", keyFor(passphrase, Buffer.from(salt, "base64")), Buffer.from(iv, "base64"));
+function decrypt(text: string, s: Sealer): unknown {
+  const [, iv, tag, body] = text.split(":");
+  const d = crypto.createDecipheriv("aes-256-gcm", keyFor(s.passphrase, s.salt), Buffer.from(iv, "base64"));
   d.setAuthTag(Buffer.from(tag, "base64"));
   return JSON.parse(Buffer.concat([d.update(Buffer.from(body, "base64")), d.final()]).toString("utf8"));
 }
 
-function sealProps(props: Props, secret: string[], passphrase: string): Props {
+function sealProps(props: Props, secret: string[], s: Sealer): Props {
   const r: Props = {};
-  for (const [k, v] of Object.entries(props)) r[k] = secret.includes(k) ? { [SIG_KEY]: SECRET_SIG, ciphertext: encrypt(v, passphrase) } : v;
+  for (const [k, v] of Object.entries(props))
+    r[k] = secret.includes(k) ? { [SIG_KEY]: SECRET_SIG, ciphertext: encrypt(v, s) } : v;
   return r;
 }
 
-function openProps(props: Props, passphrase: string): Props {
+function openProps(props: Props, s: Sealer): Props {
   const r: Props = {};
-  for (const [k, v] of Object.entries(props)) r[k] = v && typeof v === "object" && v[SIG_KEY] === SECRET_SIG ? decrypt(v.ciphertext, passphrase) : v;
+  for (const [k, v] of Object.entries(props))
+    r[k] = v && typeof v === "object" && v[SIG_KEY] === SECRET_SIG ? decrypt(v.ciphertext, s) : v;
   return r;
+}
+
+function sealerOf(file: string, passphrase: string): Sealer {
+  if (fs.existsSync(file)) {
+    const salt = JSON.parse(fs.readFileSync(file, "utf8")).secretsProvider?.salt;
+    if (salt) return { salt, passphrase };
+  }
+  return { salt: crypto.randomBytes(16).toString("base64"), passphrase };
 }
 
 export function loadState(file: string, passphrase = "test-passphrase"): StateResource[] {
   if (!fs.existsSync(file)) return [];
   const raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  const s = sealerOf(file, passphrase);
   return (raw.resources as StateResource[]).map((r) => ({
     ...r,
-    inputs: openProps(r.inputs, passphrase),
-    outputs: openProps(r.outputs, passphrase),
+    inputs: openProps(r.inputs, s),
+    outputs: openProps(r.outputs, s),
   }));
 }
 
 function saveState(file: string, resources: StateResource[], passphrase: string): void {
+  const s = sealerOf(file, passphrase);
   const sealed = resources.map((r) => ({
     ...r,
-    inputs: sealProps(r.inputs, r.secretInputs, passphrase),
-    outputs: sealProps(r.outputs, r.secretOutputs, passphrase),
+    inputs: sealProps(r.inputs, r.secretInputs, s),
+    outputs: sealProps(r.outputs, r.secretOutputs, s),
   }));
-  fs.writeFileSync(file, JSON.stringify({ version: 1, resources: sealed }, null, 2));
+  const doc = { version: 1, secretsProvider: { type: "passphrase", salt: s.salt }, resources: sealed };
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -148,7 +174,8 @@ function isSecretSig(v: any): boolean {
 /** Secret signature objects → plain values (the engine does this for providers that do not accept secrets). */
 function unwrap(v: any): [any, boolean] {
   if (isSecretSig(v)) return [unwrap(v.value)[0], true];
-  if (v === pulumi.unknown || (v && typeof v === "object" && v.constructor?.name === "Unknown")) return [UNKNOWN, false];
+  if (v === pulumi.unknown || (v && typeof v === "object" && v.constructor?.name === "Unknown"))
+    return [UNKNOWN, false];
   if (Array.isArray(v)) {
     let s = false;
     const out = v.map((e) => {
@@ -180,7 +207,9 @@ function wrapSecrets(props: Props, secret: string[]): Props {
 
 /** Check failures, rendered like the engine's diagnostic. */
 function checkError(type: string, name: string, failures: { property: string; reason: string }[]): Error {
-  return new Error(failures.map((f) => `${type} resource '${name}': property ${f.property} has a problem: ${f.reason}`).join("\n"));
+  return new Error(
+    failures.map((f) => `${type} resource '${name}': property ${f.property} has a problem: ${f.reason}`).join("\n"),
+  );
 }
 
 // The mock monitor does not pass additionalSecretOutputs, dependencies or deleteBeforeReplace to
@@ -266,7 +295,13 @@ class Deployment {
   async register(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Props }> {
     const type = args.type;
     const urn = this.urn(type, args.name);
-    const meta = pendingMeta.get(`${type}::${args.name}`) ?? { additionalSecretOutputs: [], dependencies: [], deleteBeforeReplace: false };
+    // After a failed step the engine starts no new step.
+    if (this.errors.length) return { id: undefined, state: {} };
+    const meta = pendingMeta.get(`${type}::${args.name}`) ?? {
+      additionalSecretOutputs: [],
+      dependencies: [],
+      deleteBeforeReplace: false,
+    };
     pendingMeta.delete(`${type}::${args.name}`);
     this.registered.add(urn);
     const secretInputs: string[] = [];
@@ -283,7 +318,18 @@ class Deployment {
 
     if (!args.custom || !DYNAMIC.test(type)) {
       const id = old?.id ?? `${args.name}-id`;
-      const rec = { urn, type, name: args.name, id, custom: !!args.custom, inputs: news, outputs: news, secretInputs, secretOutputs: secretInputs, dependencies: meta.dependencies };
+      const rec = {
+        urn,
+        type,
+        name: args.name,
+        id,
+        custom: !!args.custom,
+        inputs: news,
+        outputs: news,
+        secretInputs,
+        secretOutputs: secretInputs,
+        dependencies: meta.dependencies,
+      };
       this.steps.push({ op: old ? "same" : "create", urn, id });
       if (!this.preview) this.put(rec);
       return { id, state: wrapSecrets(news, secretInputs) };
@@ -322,7 +368,8 @@ class Deployment {
       } catch (e) {
         const he = e as HostError;
         // A partial create (ErrorResourceInitFailed): the engine records the object, then fails.
-        if (he.initFailed) this.put(record(he.initFailed.id, { ...he.initFailed.properties, __provider: inputs.__provider }));
+        if (he.initFailed)
+          this.put(record(he.initFailed.id, { ...he.initFailed.properties, __provider: inputs.__provider }));
         throw e;
       }
     };
@@ -408,7 +455,10 @@ async function resolveOutputs(v: any): Promise<any> {
   return v;
 }
 
-async function withHost<T>(opts: EngineOptions, fn: (host: PulumiHost) => Promise<T>): Promise<T & { logs: RunResult["logs"] }> {
+async function withHost<T>(
+  opts: EngineOptions,
+  fn: (host: PulumiHost) => Promise<T>,
+): Promise<T & { logs: RunResult["logs"] }> {
   const host = await PulumiHost.start({ project: opts.project, stack: opts.stack, ...opts.host });
   try {
     await host.configure(opts.config ?? {});
@@ -421,17 +471,23 @@ async function withHost<T>(opts: EngineOptions, fn: (host: PulumiHost) => Promis
 
 async function run(program: () => unknown, opts: EngineOptions, preview: boolean): Promise<RunResult> {
   patchMockMonitor();
+  return runProgram(program, opts, preview);
+}
+
+async function runProgram(program: () => unknown, opts: EngineOptions, preview: boolean): Promise<RunResult> {
   return withHost(opts, async (host) => {
     const state = loadState(opts.stateFile, opts.passphrase);
     const dep = new Deployment(opts, host, state, preview);
     pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretConfig ?? []);
     await pulumi.runtime.setMocks(
       {
+        // A failed step fails the run (reported once, at the end), as the engine does; throwing here
+        // instead would reject every output promise of the resource, unhandled, in the program.
         newResource: (args) =>
           dep.track(
             dep.register(args).catch((e) => {
               dep.errors.push(e);
-              throw e;
+              return { id: undefined, state: {} };
             }),
           ),
         call: (args) => {
@@ -442,6 +498,9 @@ async function run(program: () => unknown, opts: EngineOptions, preview: boolean
       opts.stack ?? "test",
       preview,
     );
+    // setMocks resets the runtime options and loses the real default (PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS
+    // unset = cache serialized providers per provider object); restore it so runs behave like `pulumi up`.
+    require("@pulumi/pulumi/runtime/state").getStore().settings.options.cacheDynamicProviders = true;
     let outputs: Props = {};
     let programError: unknown;
     try {
@@ -485,7 +544,9 @@ export async function refresh(opts: EngineOptions): Promise<RunResult> {
       } else {
         steps.push({ op: "refresh", urn: r.urn, id: r.id });
         r.outputs = got.properties;
-        r.secretOutputs = Object.keys(got.properties).filter((k) => r.secretOutputs.includes(k) || r.secretInputs.includes(k));
+        r.secretOutputs = Object.keys(got.properties).filter(
+          (k) => r.secretOutputs.includes(k) || r.secretInputs.includes(k),
+        );
       }
     }
     saveState(opts.stateFile, state, opts.passphrase ?? "test-passphrase");

@@ -86,7 +86,11 @@ function hostError(err: any): HostError {
     for (const any of status.getDetailsList()) {
       if (any.getTypeName() === "pulumirpc.ErrorResourceInitFailed") {
         const d = providerPb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-        e.initFailed = { id: d.getId(), properties: d.getProperties()?.toJavaScript() ?? {}, reasons: d.getReasonsList() };
+        e.initFailed = {
+          id: d.getId(),
+          properties: d.getProperties()?.toJavaScript() ?? {},
+          reasons: d.getReasonsList(),
+        };
       }
     }
   }
@@ -138,7 +142,9 @@ export class PulumiHost {
     const lines = readline.createInterface({ input: proc.stdout! });
     const port: string = await new Promise((resolve, reject) => {
       lines.once("line", (l) => resolve(l.trim()));
-      proc.once("exit", (code) => reject(new Error(`provider host exited (${code}) before printing its port: ${stderr}`)));
+      proc.once("exit", (code) =>
+        reject(new Error(`provider host exited (${code}) before printing its port: ${stderr}`)),
+      );
     });
     const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const host = new PulumiHost(proc, client, engine, project, stack);
@@ -207,14 +213,23 @@ export class PulumiHost {
   }
 
   /** Refresh passes prior outputs as `properties`; a `Resource.get`-style read passes only `inputs`. */
-  async read(urn: string, id: string, props: Props, inputs?: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
+  async read(
+    urn: string,
+    id: string,
+    props: Props,
+    inputs?: Props,
+  ): Promise<{ id: string; properties: Props; inputs?: Props }> {
     const req = new providerPb.ReadRequest();
     req.setUrn(urn);
     req.setId(id);
     req.setProperties(toStruct(props));
     if (inputs) req.setInputs(toStruct(inputs));
     const resp: any = await this.call("read", req);
-    return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() };
+    return {
+      id: resp.getId(),
+      properties: resp.getProperties()?.toJavaScript() ?? {},
+      inputs: resp.getInputs()?.toJavaScript(),
+    };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }> {

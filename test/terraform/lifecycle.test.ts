@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { hashSecret } from "../../src/resources/engine";
+import { buildSchemas, providerSchemaDocument } from "../../src/terraform/schema";
 import { open } from "../../src/terraform/sealed";
 import type { RunningServer } from "../../src/terraform/server";
 import { MemoryStore, TEST_TOKEN, fixtureContextFactory, orgKind, widgetKind, widgetsLookup } from "./fixtures/kinds";
@@ -92,6 +93,12 @@ describeWithTerraform("terraform lifecycle over the in-process provider", () => 
     wd?.remove();
   });
 
+  test("terraform providers schema -json matches the generated schema document", async () => {
+    const fromTerraform = JSON.parse((await wd.ok("providers", "schema", "-json")).stdout);
+    const generated = providerSchemaDocument(buildSchemas([widgetKind, orgKind], [widgetsLookup]));
+    expect(fromTerraform).toEqual(generated);
+  });
+
   test("apply creates; the token is stored only sealed to the given key", async () => {
     const r = await apply();
     expect(r.stdout).toMatch(/Resources: 2 added/);
@@ -155,7 +162,10 @@ describeWithTerraform("terraform lifecycle over the in-process provider", () => 
   });
 
   test("a rejected change and a bad value fail at plan with the field and the fix", async () => {
-    wd.write("main.tf", config({ name: "alpha-2", role: "editor", password: PASSWORD_2, region: "eu", email: "b@example.com" }));
+    wd.write(
+      "main.tf",
+      config({ name: "alpha-2", role: "editor", password: PASSWORD_2, region: "eu", email: "b@example.com" }),
+    );
     const rejected = await plan();
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/Cannot change email/);
@@ -205,7 +215,10 @@ describeWithTerraform("terraform lifecycle over the in-process provider", () => 
     expect(refused.stderr).toMatch(/Set allow_deletion = true and apply first/);
     expect(store.orgs.size).toBe(1);
 
-    wd.write("main.tf", config({ name: "alpha-2", role: "editor", password: PASSWORD_2, region: "eu", orgAllowDeletion: true }));
+    wd.write(
+      "main.tf",
+      config({ name: "alpha-2", role: "editor", password: PASSWORD_2, region: "eu", orgAllowDeletion: true }),
+    );
     await apply();
     await wd.ok("destroy", "-no-color", "-auto-approve", "-input=false");
     expect(store.orgs.size).toBe(0);

@@ -94,7 +94,8 @@ export class Workdir {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const p = path.join(d, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.isFile() && !e.name.endsWith(".tf") && fs.statSync(p).size < 5_000_000) out.push(fs.readFileSync(p).toString("latin1"));
+        else if (e.isFile() && !e.name.endsWith(".tf") && fs.statSync(p).size < 5_000_000)
+          out.push(fs.readFileSync(p).toString("latin1"));
       }
     };
     walk(this.dir);

@@ -82,3 +82,31 @@ describe("helpers", () => {
     expect(snakeCase("iamRole")).toBe("iam_role");
   });
 });
+
+describe("nested objects", () => {
+  const nestedKind: ResourceKind = {
+    ...kind,
+    fields: {
+      name: { type: "string", required: true, description: "Name." },
+      statements: {
+        type: {
+          set: {
+            object: {
+              effect: { type: "string", required: true, description: "Effect." },
+              sid: { type: "string", optional: true, computed: true, description: "Server id when not given." },
+              createdAt: { type: "string", computed: true, description: "Output." },
+            },
+          },
+        },
+        optional: true,
+        description: "Statements.",
+      },
+    },
+  };
+  it("ignores nested outputs and unset computed values but sees real changes", () => {
+    const live = { name: "a", statements: [{ effect: "DENY", sid: "s2", createdAt: "t" }, { effect: "ALLOW", sid: "s1", createdAt: "t" }] };
+    expect(diffResource(nestedKind, { name: "a", statements: [{ effect: "ALLOW" }, { effect: "DENY" }] }, live).changes).toEqual([]);
+    const d = diffResource(nestedKind, { name: "a", statements: [{ effect: "ALLOW", sid: "x" }, { effect: "DENY" }] }, live);
+    expect(d.changes.map((c) => c.field)).toEqual(["statements"]);
+  });
+});

@@ -67,7 +67,12 @@ function objectFields(t: any): Record<string, any> {
   return inner && typeof inner === "object" ? objectFields(inner) : {};
 }
 
-export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, OrgConnection>, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(
+  file: SpotFile,
+  plan: Plan,
+  conns: Map<string, OrgConnection>,
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const run = limiter(Math.max(1, opts.concurrency));
   const outcomes = new Map<string, Outcome>();
   const warnings: string[] = [];
@@ -78,14 +83,20 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
   const ids = new Map<string, string>();
   for (const e of all) if (e.id && e.action !== "replace") ids.set(e.key, e.id);
   const secretValues = new Set<string>();
-  for (const o of file.orgs) for (const d of o.objects) for (const s of d.secrets) {
-    const v = s.inputPath.reduce<any>((a, p) => a?.[p], d.inputs);
-    if (typeof v === "string") secretValues.add(v);
-  }
+  for (const o of file.orgs)
+    for (const d of o.objects)
+      for (const s of d.secrets) {
+        const v = s.inputPath.reduce<any>((a, p) => a?.[p], d.inputs);
+        if (typeof v === "string") secretValues.add(v);
+      }
   const work = all.filter((e) => e.action !== "noop");
   opts.progress?.start(work.length);
 
-  const journal = (e: PlanEntry, partial: Partial<JournalEntry> & Pick<JournalEntry, "action" | "status" | "fields">, started: Date) => {
+  const journal = (
+    e: PlanEntry,
+    partial: Partial<JournalEntry> & Pick<JournalEntry, "action" | "status" | "fields">,
+    started: Date,
+  ) => {
     const org = orgs.get(e.org)!;
     const conn = conns.get(e.org);
     const entry: JournalEntry = {
@@ -122,7 +133,9 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
       if (typeof v !== "string" || !v) continue;
       const path = d.outputFiles[field];
       if (!path) {
-        warnings.push(`${d.kind.name} "${d.name}": Spot returned its ${field} once and it was not saved; add ${field}File: PATH to keep it next time`);
+        warnings.push(
+          `${d.kind.name} "${d.name}": Spot returned its ${field} once and it was not saved; add ${field}File: PATH to keep it next time`,
+        );
         continue;
       }
       mkdirSync(dirname(path), { recursive: true });
@@ -162,7 +175,11 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
       journal(e, { action, status: "failed", fields: [], error: msg, id }, started);
       return { entry: e, status: "failed", message: msg, id };
     };
-    if (failures.length) return fail(e.action as JournalEntry["action"], new Error(failures.map((f) => `${f.field} ${f.message}`).join("; ")));
+    if (failures.length)
+      return fail(
+        e.action as JournalEntry["action"],
+        new Error(failures.map((f) => `${f.field} ${f.message}`).join("; ")),
+      );
     const create = async (action: "create" | "replace", previousId?: string): Promise<Outcome> => {
       let created: { id: string; outputs: Props };
       try {
@@ -171,7 +188,18 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
         return fail(action, err, previousId);
       }
       ids.set(e.key, created.id);
-      journal(e, { action, status: "done", id: created.id, previousId, fields: Object.keys(inputs).sort(), secretHashes: secrets }, started);
+      journal(
+        e,
+        {
+          action,
+          status: "done",
+          id: created.id,
+          previousId,
+          fields: Object.keys(inputs).sort(),
+          secretHashes: secrets,
+        },
+        started,
+      );
       writeOutputs(e, created.outputs);
       return { entry: e, status: "done", id: created.id, message: notes.join("; ") || undefined };
     };
@@ -186,7 +214,10 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
     if (e.action === "replace") {
       if (live) {
         try {
-          await kind.delete(ctx, e.id!, { ...withPrior(kind, live, prior), ...(kind.fields.allowDeletion ? { allowDeletion: inputs.allowDeletion } : {}) });
+          await kind.delete(ctx, e.id!, {
+            ...withPrior(kind, live, prior),
+            ...(kind.fields.allowDeletion ? { allowDeletion: inputs.allowDeletion } : {}),
+          });
         } catch (err) {
           return fail("replace", err, e.id);
         }
@@ -194,11 +225,22 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
       return create("replace", e.id);
     }
     // update: the object as it is now, not as it was at plan time.
-    if (!live) return fail("update", new Error(`${kind.name} ${e.id} no longer exists (deleted since the plan); run apply again to re-create it`), e.id);
+    if (!live)
+      return fail(
+        "update",
+        new Error(`${kind.name} ${e.id} no longer exists (deleted since the plan); run apply again to re-create it`),
+        e.id,
+      );
     const current = withPrior(kind, live, prior);
     const diff = diffResource(kind, inputs, current);
     if (diff.rejected.length || diff.replace)
-      return fail("update", new Error(`changed since the plan: it now needs ${diff.replace ? "a replacement" : "a change Spot cannot make"}; run plan again`), e.id);
+      return fail(
+        "update",
+        new Error(
+          `changed since the plan: it now needs ${diff.replace ? "a replacement" : "a change Spot cannot make"}; run plan again`,
+        ),
+        e.id,
+      );
     const changes: FieldChange[] = diff.changes.filter((c) => c.mode === "update");
     if (!changes.length) return { entry: e, status: "unchanged", id: e.id, message: "already up to date" };
     try {
@@ -206,7 +248,8 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
     } catch (err) {
       return fail("update", err, e.id);
     }
-    const changedSecrets = secrets && Object.fromEntries(Object.entries(secrets).filter(([k]) => changes.some((c) => c.field === k)));
+    const changedSecrets =
+      secrets && Object.fromEntries(Object.entries(secrets).filter(([k]) => changes.some((c) => c.field === k)));
     journal(
       e,
       {
@@ -230,11 +273,16 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
         const dep = byKey.get(k);
         if (!dep || dep.action === "noop") continue;
         const o = await schedule(dep);
-        if (o.status === "failed" || o.status === "not done") throw new Stop(`${dep.kind} "${dep.name}" ${o.status === "failed" ? "failed" : "was not done"}`);
+        if (o.status === "failed" || o.status === "not done")
+          throw new Stop(`${dep.kind} "${dep.name}" ${o.status === "failed" ? "failed" : "was not done"}`);
       }
       return run(() => execute(e));
     })()
-      .catch((err): Outcome => ({ entry: e, status: "not done", message: err instanceof Stop ? `blocked: ${err.message}` : errorMessage(err) }))
+      .catch((err): Outcome => ({
+        entry: e,
+        status: "not done",
+        message: err instanceof Stop ? `blocked: ${err.message}` : errorMessage(err),
+      }))
       .then((o) => {
         outcomes.set(e.key, o);
         opts.progress?.tick(o.status === "failed");
@@ -250,7 +298,11 @@ export async function applyPlan(file: SpotFile, plan: Plan, conns: Map<string, O
   const failedBefore = [...outcomes.values()].some((o) => o.status === "failed" || o.status === "not done");
   if (failedBefore) {
     for (const e of deletes) {
-      outcomes.set(e.key, { entry: e, status: "not done", message: "deletions are skipped when another change failed" });
+      outcomes.set(e.key, {
+        entry: e,
+        status: "not done",
+        message: "deletions are skipped when another change failed",
+      });
       opts.progress?.tick();
     }
   } else {

@@ -54,7 +54,8 @@ export function eventMatches(e: JournalEntry, ev: AuditEventLike): boolean {
     const last = e.name.split("/").pop()!;
     if (parts.length > 1 && parts.some((p) => text.includes(p)) && text.includes(last)) return true;
   }
-  if (e.action === "create" || e.action === "replace") return text.includes(JSON.stringify(e.name)) || text.includes(`\\"${e.name}\\"`);
+  if (e.action === "create" || e.action === "replace")
+    return text.includes(JSON.stringify(e.name)) || text.includes(`\\"${e.name}\\"`);
   return false;
 }
 
@@ -96,7 +97,15 @@ export async function auditRun(
       const events = await conn.auditTrail(runId, { from, to });
       orgs.push({ name, organizationId: conn.organizationId ?? mine[0].organizationId, ...reconcile(mine, events) });
     } catch (err) {
-      orgs.push({ name, organizationId: mine[0].organizationId, lines: [], missing: mine.filter(expectsAudit), unexplained: [], failed: [], error: errorMessage(err) });
+      orgs.push({
+        name,
+        organizationId: mine[0].organizationId,
+        lines: [],
+        missing: mine.filter(expectsAudit),
+        unexplained: [],
+        failed: [],
+        error: errorMessage(err),
+      });
     }
   }
   return { runId, orgs };
@@ -107,14 +116,20 @@ export function receiptOk(r: Receipt): boolean {
 }
 
 function eventText(ev: AuditEventLike): string {
-  const parts = [ev.createdAt, ev.actionType ? `"${ev.actionType}"` : undefined, ev.resourceType, ev.user ? `by ${ev.user}` : undefined];
+  const parts = [
+    ev.createdAt,
+    ev.actionType ? `"${ev.actionType}"` : undefined,
+    ev.resourceType,
+    ev.user ? `by ${ev.user}` : undefined,
+  ];
   return parts.filter(Boolean).join(" ");
 }
 
 export function renderReceipt(r: Receipt, color: boolean): string {
   const c = createColors(color);
   const lines: string[] = [c.bold(`Audit receipt for run ${r.runId}`)];
-  if (!r.orgs.length) lines.push(c.red(`No journal line has run id ${r.runId}: nothing to reconcile (check --journal).`));
+  if (!r.orgs.length)
+    lines.push(c.red(`No journal line has run id ${r.runId}: nothing to reconcile (check --journal).`));
   let total = 0;
   let found = 0;
   for (const o of r.orgs) {
@@ -130,11 +145,15 @@ export function renderReceipt(r: Receipt, color: boolean): string {
       total++;
       if (l.events.length) {
         found++;
-        lines.push(`  ${c.green("✓")} ${what}  ← ${eventText(l.events[0])}${l.events.length > 1 ? c.dim(` (+${l.events.length - 1} more)`) : ""}`);
+        lines.push(
+          `  ${c.green("✓")} ${what}  ← ${eventText(l.events[0])}${l.events.length > 1 ? c.dim(` (+${l.events.length - 1} more)`) : ""}`,
+        );
       } else lines.push(`  ${c.red("✗")} ${what} — no audit event records it`);
     }
-    for (const e of o.failed) lines.push(`  ${c.yellow("!")} ${e.action} ${e.kind} ${e.name} failed in the run: ${e.error ?? ""}`);
-    for (const ev of o.unexplained) lines.push(`  ${c.yellow("?")} unexplained event of the run: ${eventText(ev)} ${ev.resourceId ?? ""}`);
+    for (const e of o.failed)
+      lines.push(`  ${c.yellow("!")} ${e.action} ${e.kind} ${e.name} failed in the run: ${e.error ?? ""}`);
+    for (const ev of o.unexplained)
+      lines.push(`  ${c.yellow("?")} unexplained event of the run: ${eventText(ev)} ${ev.resourceId ?? ""}`);
     if (o.error) total += o.missing.length;
   }
   const missing = total - found;
@@ -158,11 +177,22 @@ export function receiptJson(r: Receipt): object {
         name: l.entry.name,
         id: l.entry.id ?? null,
         expected: expectsAudit(l.entry),
-        events: l.events.map((e) => ({ createdAt: e.createdAt, actionType: e.actionType, resourceType: e.resourceType, resourceId: e.resourceId, user: e.user })),
+        events: l.events.map((e) => ({
+          createdAt: e.createdAt,
+          actionType: e.actionType,
+          resourceType: e.resourceType,
+          resourceId: e.resourceId,
+          user: e.user,
+        })),
       })),
       missing: o.missing.map((e) => ({ kind: e.kind, name: e.name, id: e.id ?? null, action: e.action })),
       failed: o.failed.map((e) => ({ kind: e.kind, name: e.name, action: e.action, error: e.error ?? null })),
-      unexplained: o.unexplained.map((e) => ({ createdAt: e.createdAt, actionType: e.actionType, resourceType: e.resourceType, resourceId: e.resourceId })),
+      unexplained: o.unexplained.map((e) => ({
+        createdAt: e.createdAt,
+        actionType: e.actionType,
+        resourceType: e.resourceType,
+        resourceId: e.resourceId,
+      })),
     })),
   };
 }

@@ -83,7 +83,9 @@ function load(c: Ctx, file: string, readSecrets: boolean): SpotFile | undefined 
   } catch (e) {
     if (e instanceof FileError) {
       c.io.err(e.message + "\n");
-      c.io.err(`${e.problems.length} problem${e.problems.length > 1 ? "s" : ""} in ${file}; nothing was sent to Spot.\n`);
+      c.io.err(
+        `${e.problems.length} problem${e.problems.length > 1 ? "s" : ""} in ${file}; nothing was sent to Spot.\n`,
+      );
       return undefined;
     }
     throw e;
@@ -94,10 +96,21 @@ function journalOf(c: Ctx, path?: string): Journal {
   return new Journal(resolve(c.io.cwd, path ?? DEFAULT_JOURNAL));
 }
 
-async function plan(c: Ctx, file: SpotFile, o: CommonOptions, runId: string): Promise<Awaited<ReturnType<typeof makePlan>>> {
+async function plan(
+  c: Ctx,
+  file: SpotFile,
+  o: CommonOptions,
+  runId: string,
+): Promise<Awaited<ReturnType<typeof makePlan>>> {
   const secrets = new SecretIndex(journalOf(c, o.journal).read());
   const progress = new Progress(c.io.progress, c.io.err, "Planning");
-  const planned = await makePlan(file, { connect: c.connect, runId, secrets, concurrency: o.concurrency ?? 8, progress });
+  const planned = await makePlan(file, {
+    connect: c.connect,
+    runId,
+    secrets,
+    concurrency: o.concurrency ?? 8,
+    progress,
+  });
   for (const org of planned.plan.orgs) org.warnings.push(...(c.warnings.get(org.name) ?? []));
   c.warnings.clear();
   return planned;
@@ -151,7 +164,9 @@ export async function applyCommand(
   }
   if (!o.autoApprove) {
     if (!c.io.confirm) {
-      c.io.err("Refusing to apply without confirmation: stdin is not a terminal. Review the plan and pass --auto-approve.\n");
+      c.io.err(
+        "Refusing to apply without confirmation: stdin is not a terminal. Review the plan and pass --auto-approve.\n",
+      );
       return { code: EXIT.error, runId, plan: p };
     }
     if (!(await c.io.confirm("Apply these changes? Only 'yes' is accepted: "))) {
@@ -180,7 +195,10 @@ export interface AuditCommandOptions {
   json?: boolean;
 }
 
-export async function auditCommand(o: AuditCommandOptions, deps: Deps = {}): Promise<{ code: number; receipt?: Receipt }> {
+export async function auditCommand(
+  o: AuditCommandOptions,
+  deps: Deps = {},
+): Promise<{ code: number; receipt?: Receipt }> {
   const c = context(deps);
   const entries = journalOf(c, o.journal).read();
   let file: SpotFile | undefined;
@@ -207,7 +225,10 @@ export async function auditCommand(o: AuditCommandOptions, deps: Deps = {}): Pro
       docPath: [],
       objects: [],
     };
-    if (!org.token) throw new Error(`environment variable ${org.tokenEnv} is not set; export organization "${name}"'s Spot token in it`);
+    if (!org.token)
+      throw new Error(
+        `environment variable ${org.tokenEnv} is not set; export organization "${name}"'s Spot token in it`,
+      );
     return c.connect(org, readRun);
   });
   if (o.json) c.io.out(JSON.stringify(receiptJson(receipt), null, 2) + "\n");

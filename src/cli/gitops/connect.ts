@@ -6,7 +6,10 @@ import type { Connect, OrgConnection, OrgSpec } from "./model";
 
 export function realConnect(onWarn: (org: string, message: string) => void): Connect {
   return async (org: OrgSpec, runId: string): Promise<OrgConnection> => {
-    if (!org.token) throw new Error(`environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`);
+    if (!org.token)
+      throw new Error(
+        `environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`,
+      );
     // Required here, not at the top: `spot-iac --help` must not load the client.
     const api = require("../../api");
     const client = new api.SpotClient({ token: org.token, baseUrl: org.baseUrl, frontend: "cli", runId });

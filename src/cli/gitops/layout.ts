@@ -103,13 +103,20 @@ export function buildLayouts(kinds: readonly ResourceKind[]): KindLayout[] {
     let parent: KindLayout["parent"];
     if (kind.naturalKey.length === 1) {
       const f = kind.fields[kind.naturalKey[0]];
-      if (f?.ref && typeof f.type === "string" && HINTS[f.ref]?.skip !== true) parent = { kind: f.ref, field: kind.naturalKey[0] };
+      if (f?.ref && typeof f.type === "string" && HINTS[f.ref]?.skip !== true)
+        parent = { kind: f.ref, field: kind.naturalKey[0] };
     }
     const key = hint.key ?? (parent ? lowerFirst(kind.name) : plural(lowerFirst(kind.name)));
     const naturalKey = kind.naturalKey
       .map((n) => fields.find((f) => f.field === n))
       .filter((f): f is FileField => f !== undefined);
-    layouts.push({ kind, key, parent, fields: parent ? fields.filter((f) => f.field !== parent.field) : fields, naturalKey });
+    layouts.push({
+      kind,
+      key,
+      parent,
+      fields: parent ? fields.filter((f) => f.field !== parent.field) : fields,
+      naturalKey,
+    });
   }
   // A nested kind whose parent is not in the file becomes a top-level section instead.
   for (const l of layouts) {

@@ -53,7 +53,9 @@ export class SourceFile {
       text = readFileSync(path, "utf8");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new FileError([{ file: path, where: "", message: code === "ENOENT" ? "file not found" : `cannot read the file (${code})` }]);
+      throw new FileError([
+        { file: path, where: "", message: code === "ENOENT" ? "file not found" : `cannot read the file (${code})` },
+      ]);
     }
     return new SourceFile(path, text);
   }

@@ -69,7 +69,8 @@ function containsUnknown(v: unknown): boolean {
 function checkResolved(d: Declared, inputs: Props, layouts: KindLayout[]): { inputs: Props; failures: string[] } {
   const probe = structuredClone(inputs);
   const unknownPaths = d.refs.filter((r) => r.name !== undefined && containsUnknown(pathValue(inputs, r.inputPath)));
-  for (const r of unknownPaths) setAt(probe, r.inputPath, layouts.find((l) => l.kind.name === r.kind)?.kind.importId.example ?? "id");
+  for (const r of unknownPaths)
+    setAt(probe, r.inputPath, layouts.find((l) => l.kind.name === r.kind)?.kind.importId.example ?? "id");
   const res = checkInputs(d.kind, probe);
   for (const r of unknownPaths) setAt(res.inputs, r.inputPath, UNKNOWN + r.name);
   return { inputs: res.inputs, failures: res.failures.map((f) => `${f.field} ${f.message}`) };
@@ -129,7 +130,10 @@ function fileFieldOf(layout: KindLayout, field: string): { f?: FileField; key: s
   const f = layout.fields.find((x) => x.field === field);
   if (f) return { f, key: f.key };
   const def = layout.kind.fields[field];
-  return { key: def?.ref ? refKey(field) : field, f: def ? { field, key: refKey(field), def, mode: def.ref ? "ref" : "plain" } : undefined };
+  return {
+    key: def?.ref ? refKey(field) : field,
+    f: def ? { field, key: refKey(field), def, mode: def.ref ? "ref" : "plain" } : undefined,
+  };
 }
 
 export function createView(d: Declared, inputs: Props, names: Names): FieldView[] {
@@ -138,7 +142,11 @@ export function createView(d: Declared, inputs: Props, names: Names): FieldView[
     if (f.mode === "secretOut") continue;
     const v = inputs[f.field];
     if (v === undefined) continue;
-    out.push(f.mode === "secret" ? { field: f.key, after: SECRET_VIEW, secret: true } : { field: f.key, after: viewValue(f, f.def.type, v, names) });
+    out.push(
+      f.mode === "secret"
+        ? { field: f.key, after: SECRET_VIEW, secret: true }
+        : { field: f.key, after: viewValue(f, f.def.type, v, names) },
+    );
   }
   return out;
 }
@@ -180,7 +188,53 @@ export function liveName(layout: KindLayout, id: string, live: Props, names: Nam
 
 // ---- planning ---------------------------------------------------------------------------------------
 
-async function planOrg(file: SpotFile, org: OrgSpec, conn: OrgConnection, opts: PlanOptions, run: <T>(t: () => Promise<T>) => Promise<T>): Promise<OrgPlan> {
+/** Kinds a field map refers to, with the ids found in `live`. */
+function refIds(fields: Record<string, any>, live: Props, out: Map<string, Set<string>>): void {
+  for (const [k, f] of Object.entries(fields)) {
+    const v = live?.[k];
+    if (v === undefined || v === null) continue;
+    if (f.ref)
+      for (const id of Array.isArray(v) ? v : [v])
+        if (typeof id === "string") out.set(f.ref, (out.get(f.ref) ?? new Set()).add(id));
+    const t = f.type;
+    if (typeof t === "object") {
+      const inner = t.object ?? (t.list ?? t.set ?? t.map)?.object;
+      if (inner) for (const e of Array.isArray(v) ? v : typeof v === "object" ? [v] : []) refIds(inner, e, out);
+    }
+  }
+}
+
+/** Deletions name what they refer to (a pruned attachment's account and user), listing those kinds once. */
+async function nameReferences(
+  file: SpotFile,
+  deletes: PlanEntry[],
+  names: Names,
+  ctx: ResourceContext,
+  run: <T>(t: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const wanted = new Map<string, Set<string>>();
+  for (const e of deletes) refIds(file.layouts.find((l) => l.kind.name === e.kind)!.kind.fields, e.live ?? {}, wanted);
+  for (const [kindName, ids] of wanted) {
+    if ([...ids].every((id) => names.has(id))) continue;
+    const layout = file.layouts.find((l) => l.kind.name === kindName && !l.parent);
+    const kind = layout?.kind as Listable | undefined;
+    if (!layout || !kind?.list) continue;
+    try {
+      for (const { id, outputs } of await run(() => kind.list!(ctx)))
+        if (ids.has(id) && !names.has(id)) names.set(id, liveName(layout, id, outputs, names));
+    } catch {
+      // Names are a nicety: ids are shown instead.
+    }
+  }
+}
+
+async function planOrg(
+  file: SpotFile,
+  org: OrgSpec,
+  conn: OrgConnection,
+  opts: PlanOptions,
+  run: <T>(t: () => Promise<T>) => Promise<T>,
+): Promise<OrgPlan> {
   const out: OrgPlan = { name: org.name, organizationId: conn.organizationId, entries: [], warnings: [], errors: [] };
   const ctx = conn.ctx;
   const states = new Map<string, Promise<ObjState>>();
@@ -193,7 +247,16 @@ async function planOrg(file: SpotFile, org: OrgSpec, conn: OrgConnection, opts: 
     if (p) return p;
     p = (async (): Promise<ObjState> => {
       const deps = await Promise.all(d.deps.map((k) => planOne(byKey.get(k)!)));
-      const entry: PlanEntry = { key: d.key, org: org.name, kind: d.kind.name, name: d.name, action: "noop", fields: [], deps: [...d.deps], declared: d };
+      const entry: PlanEntry = {
+        key: d.key,
+        org: org.name,
+        kind: d.kind.name,
+        name: d.name,
+        action: "noop",
+        fields: [],
+        deps: [...d.deps],
+        declared: d,
+      };
       entryOf.set(d.key, entry);
       const idOf = (key: string) => {
         const i = d.deps.indexOf(key);
@@ -224,7 +287,12 @@ async function planOrg(file: SpotFile, org: OrgSpec, conn: OrgConnection, opts: 
         if (diff.rejected.length) throw new Error(diff.rejected.map((r) => r.message).join("; "));
         if (diff.replace && d.kind.irreversibleDelete && inputs.allowDeletion !== true)
           throw new Error(
-            `a change to ${diff.changes.filter((c) => c.mode === "replace").map((c) => c.field).join(", ")} replaces it, and deleting a ${d.kind.name} cannot be undone; set allowDeletion: true on it to allow the replacement`,
+            `a change to ${diff.changes
+              .filter((c) => c.mode === "replace")
+              .map((c) => c.field)
+              .join(
+                ", ",
+              )} replaces it, and deleting a ${d.kind.name} cannot be undone; set allowDeletion: true on it to allow the replacement`,
           );
         entry.action = diff.replace ? "replace" : diff.changes.length ? "update" : "noop";
         (entry as PlanEntry & { changes?: FieldChange[] }).changes = diff.changes;
@@ -271,7 +339,7 @@ async function planOrg(file: SpotFile, org: OrgSpec, conn: OrgConnection, opts: 
           key: `${org.name}/${kind.name}/#${id}`,
           org: org.name,
           kind: kind.name,
-          name: liveName(layout, id, outputs, names),
+          name: id,
           action: "delete",
           id,
           fields: [],
@@ -284,7 +352,12 @@ async function planOrg(file: SpotFile, org: OrgSpec, conn: OrgConnection, opts: 
       out.errors.push(`prune ${section}: cannot list ${kind.name} objects: ${errorMessage(e)}`);
     }
   }
-  for (const e of deletes) e.fields = liveView(file.layouts.find((l) => l.kind.name === e.kind)!, e.live ?? {}, names);
+  await nameReferences(file, deletes, names, ctx, run);
+  for (const e of deletes) {
+    const layout = file.layouts.find((l) => l.kind.name === e.kind)!;
+    e.name = liveName(layout, e.id!, e.live ?? {}, names);
+    e.fields = liveView(layout, e.live ?? {}, names);
+  }
 
   const declared: PlanEntry[] = [];
   for (const d of org.objects) {
@@ -339,7 +412,8 @@ export function hasErrors(plan: Plan): boolean {
 /** Hashes of a declared object's secret inputs (top-level secret fields), for the journal. */
 export function secretHashes(kind: ResourceKind, inputs: Props): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const [k, f] of Object.entries(kind.fields)) if (f.secret && typeof inputs[k] === "string" && !isUnknown(inputs[k])) out[k] = hashSecret(inputs[k]);
+  for (const [k, f] of Object.entries(kind.fields))
+    if (f.secret && typeof inputs[k] === "string" && !isUnknown(inputs[k])) out[k] = hashSecret(inputs[k]);
   return Object.keys(out).length ? out : undefined;
 }
 

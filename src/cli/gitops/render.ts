@@ -9,7 +9,13 @@ import { counts, SECRET_VIEW, UNKNOWN_SUFFIX } from "./planner";
 
 type Colors = ReturnType<typeof createColors>;
 
-const SYMBOL: Record<PlanEntry["action"], string> = { create: "+", update: "~", replace: "-/+", delete: "-", noop: " " };
+const SYMBOL: Record<PlanEntry["action"], string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+  noop: " ",
+};
 const VERB: Record<PlanEntry["action"], string> = {
   create: "will be created",
   update: "will be updated in place",
@@ -20,7 +26,8 @@ const VERB: Record<PlanEntry["action"], string> = {
 
 export function formatValue(v: unknown): string {
   if (v === SECRET_VIEW) return v;
-  if (typeof v === "string" && v.endsWith(UNKNOWN_SUFFIX)) return JSON.stringify(v.slice(0, -UNKNOWN_SUFFIX.length)) + UNKNOWN_SUFFIX;
+  if (typeof v === "string" && v.endsWith(UNKNOWN_SUFFIX))
+    return JSON.stringify(v.slice(0, -UNKNOWN_SUFFIX.length)) + UNKNOWN_SUFFIX;
   if (v === undefined || v === null) return "(none)";
   return JSON.stringify(v);
 }
@@ -56,14 +63,21 @@ export function renderText(plan: Plan, o: TextOptions): string {
     lines.push(c.bold(`Organization ${org.name}${org.organizationId ? ` (${org.organizationId})` : ""}`));
     const changes = org.entries.filter((e) => e.action !== "noop");
     const deletes = changes.filter((e) => e.action === "delete");
-    if (deletes.length) lines.push("  " + c.bgRed(c.white(c.bold(` !! ${deletes.length} object${deletes.length > 1 ? "s" : ""} will be DELETED `))));
+    if (deletes.length)
+      lines.push(
+        "  " +
+          c.bgRed(c.white(c.bold(` !! ${deletes.length} object${deletes.length > 1 ? "s" : ""} will be DELETED `))),
+      );
     for (const e of changes) {
       const id = e.id ? c.dim(` (${e.id})`) : "";
-      lines.push(`  ${paint[e.action](SYMBOL[e.action])} ${c.bold(`${e.kind} ${e.name}`)}${id} ${paint[e.action](VERB[e.action])}${e.reason ? c.dim(` — ${e.reason}`) : ""}`);
+      lines.push(
+        `  ${paint[e.action](SYMBOL[e.action])} ${c.bold(`${e.kind} ${e.name}`)}${id} ${paint[e.action](VERB[e.action])}${e.reason ? c.dim(` — ${e.reason}`) : ""}`,
+      );
       for (const f of e.fields) lines.push(`      ${fieldLine(f, e.action)}`);
     }
     const unchanged = org.entries.length - changes.length;
-    if (!changes.length && !org.errors.length) lines.push(c.dim(`  no changes (${unchanged} object${unchanged === 1 ? "" : "s"} up to date)`));
+    if (!changes.length && !org.errors.length)
+      lines.push(c.dim(`  no changes (${unchanged} object${unchanged === 1 ? "" : "s"} up to date)`));
     else if (unchanged) lines.push(c.dim(`  ${unchanged} unchanged`));
     for (const w of org.warnings) lines.push(`  ${c.yellow("warning:")} ${w}`);
     for (const err of org.errors) lines.push(`  ${c.red("error:")} ${err}`);
@@ -72,7 +86,10 @@ export function renderText(plan: Plan, o: TextOptions): string {
   const errors = plan.orgs.reduce((n, o) => n + o.errors.length, 0);
   const counted = counts(plan);
   const any = counted.create + counted.update + counted.replace + counted.delete > 0;
-  if (o.mode === "drift") lines.push(any ? c.bold(c.yellow(`Drift: ${summaryLine(plan)}.`)) : c.green("No drift: live state matches the file."));
+  if (o.mode === "drift")
+    lines.push(
+      any ? c.bold(c.yellow(`Drift: ${summaryLine(plan)}.`)) : c.green("No drift: live state matches the file."),
+    );
   else lines.push(any ? c.bold(`Plan: ${summaryLine(plan)}.`) : c.green("No changes: live state matches the file."));
   if (errors) lines.push(c.red(`${errors} error${errors > 1 ? "s" : ""}: the plan is incomplete.`));
   return lines.join("\n") + "\n";
@@ -137,7 +154,11 @@ export function renderMarkdown(plan: Plan, mode: "plan" | "drift"): string {
   lines.push(`### ${title}: ${any ? summaryLine(plan) : "no changes"}`);
   lines.push("");
   if (c.delete)
-    lines.push(`> [!WARNING]`, `> **${c.delete} object${c.delete > 1 ? "s" : ""} will be deleted** (prune). Review the 🗑️ rows below.`, "");
+    lines.push(
+      `> [!WARNING]`,
+      `> **${c.delete} object${c.delete > 1 ? "s" : ""} will be deleted** (prune). Review the 🗑️ rows below.`,
+      "",
+    );
   for (const o of plan.orgs) {
     const changes = o.entries.filter((e) => e.action !== "noop");
     const unchanged = o.entries.length - changes.length;
@@ -171,7 +192,10 @@ export function renderApplyText(res: ApplyResult, color: boolean): string {
   for (const o of res.outcomes) {
     const e = o.entry;
     const what = `${e.kind} ${e.name} (${e.org})`;
-    if (o.status === "done") lines.push(`${c.green("✓")} ${e.action} ${what}${o.id ? c.dim(` ${o.id}`) : ""}${o.message ? c.dim(` — ${o.message}`) : ""}`);
+    if (o.status === "done")
+      lines.push(
+        `${c.green("✓")} ${e.action} ${what}${o.id ? c.dim(` ${o.id}`) : ""}${o.message ? c.dim(` — ${o.message}`) : ""}`,
+      );
     else if (o.status === "failed") lines.push(`${c.red("✗")} ${e.action} ${what}: ${o.message}`);
     else if (o.status === "not done") lines.push(`${c.yellow("·")} ${e.action} ${what} not done — ${o.message}`);
     else lines.push(`${c.dim("=")} ${what} ${c.dim(o.message ?? "unchanged")}`);
@@ -179,7 +203,8 @@ export function renderApplyText(res: ApplyResult, color: boolean): string {
   for (const w of res.warnings) lines.push(`${c.yellow("note:")} ${w}`);
   const summary = `Apply ${failed.length || notDone.length ? "incomplete" : "complete"}: ${done.length} done, ${failed.length} failed, ${notDone.length} not done${unchanged.length ? `, ${unchanged.length} already up to date` : ""}. Run id ${res.runId}.`;
   lines.push(failed.length || notDone.length ? c.bold(c.red(summary)) : c.bold(c.green(summary)));
-  if (failed.length || notDone.length) lines.push("Fix the failures and run apply again: it starts from live state and converges.");
+  if (failed.length || notDone.length)
+    lines.push("Fix the failures and run apply again: it starts from live state and converges.");
   return lines.join("\n") + "\n";
 }
 

@@ -26,10 +26,20 @@ function scalar(t: "string" | "number" | "bool", f?: FileField): Json {
 function refSchema(kindName: string): Json {
   return {
     anyOf: [
-      { type: "string", minLength: 1, description: `Name of ${/^[AEIOU]/.test(kindName) ? "an" : "a"} ${kindName} declared in this organization ("*" for all).` },
+      {
+        type: "string",
+        minLength: 1,
+        description: `Name of ${/^[AEIOU]/.test(kindName) ? "an" : "a"} ${kindName} declared in this organization ("*" for all).`,
+      },
       {
         type: "object",
-        properties: { id: { type: "string", minLength: 1, description: `Id of ${/^[AEIOU]/.test(kindName) ? "an" : "a"} ${kindName} this file does not manage.` } },
+        properties: {
+          id: {
+            type: "string",
+            minLength: 1,
+            description: `Id of ${/^[AEIOU]/.test(kindName) ? "an" : "a"} ${kindName} this file does not manage.`,
+          },
+        },
         required: ["id"],
         additionalProperties: false,
       },
@@ -62,7 +72,11 @@ function objectSchema(fields: FileField[], extra: Record<string, Json> | undefin
         pattern: ENV_NAME_PATTERN,
         description: `Environment variable holding the secret ${f.field}: ${describe(f)}`,
       };
-      properties[k.file] = { type: "string", minLength: 1, description: `File holding the secret ${f.field}: ${describe(f)}` };
+      properties[k.file] = {
+        type: "string",
+        minLength: 1,
+        description: `File holding the secret ${f.field}: ${describe(f)}`,
+      };
       continue;
     }
     if (f.mode === "secretOut") {
@@ -102,7 +116,9 @@ export function pruneSchema(layouts: KindLayout[]): Json {
     default: false,
     anyOf: [
       { type: "boolean" },
-      { type: "array", items: { type: "string", enum: sections(layouts).map((l) => l.key) }, uniqueItems: true },
+      sections(layouts).length
+        ? { type: "array", items: { type: "string", enum: sections(layouts).map((l) => l.key) }, uniqueItems: true }
+        : { type: "array", maxItems: 0 },
     ],
   };
 }
@@ -113,19 +129,31 @@ export function buildJsonSchema(kinds: readonly ResourceKind[]): Json {
   const sectionProps: Record<string, Json> = {};
   for (const l of sections(layouts)) {
     defs[l.kind.name] = kindSchema(layouts, l);
-    sectionProps[l.key] = { type: "array", items: { $ref: `#/definitions/${l.kind.name}` }, description: `${l.kind.name} objects.` };
+    sectionProps[l.key] = {
+      type: "array",
+      items: { $ref: `#/definitions/${l.kind.name}` },
+      description: `${l.kind.name} objects.`,
+    };
   }
   const organization: Json = {
     type: "object",
     description: "One Spot organization, reached with its own token.",
     properties: {
-      name: { type: "string", minLength: 1, description: "Label of the organization in output, the journal and errors." },
+      name: {
+        type: "string",
+        minLength: 1,
+        description: "Label of the organization in output, the journal and errors.",
+      },
       tokenEnv: {
         type: "string",
         pattern: ENV_NAME_PATTERN,
         description: "Environment variable holding this organization's Spot token (never write the token in the file).",
       },
-      baseUrl: { type: "string", pattern: "^https?://", description: "Spot API base URL (default: SPOTINST_BASE_URL, then https://api.spotinst.io)." },
+      baseUrl: {
+        type: "string",
+        pattern: "^https?://",
+        description: "Spot API base URL (default: SPOTINST_BASE_URL, then https://api.spotinst.io).",
+      },
       prune: pruneSchema(layouts),
       ...sectionProps,
     },
@@ -136,7 +164,8 @@ export function buildJsonSchema(kinds: readonly ResourceKind[]): Json {
     $schema: "http://json-schema.org/draft-07/schema#",
     $id: SCHEMA_ID,
     title: "spot-iac GitOps file",
-    description: "Spot organizations, accounts, connections, users and policies reconciled by `spot-iac plan|apply|drift`.",
+    description:
+      "Spot organizations, accounts, connections, users and policies reconciled by `spot-iac plan|apply|drift`.",
     type: "object",
     properties: {
       version: { const: FILE_VERSION, description: "File format version." },

@@ -26,7 +26,10 @@ export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
 
 /** A run id that sorts by time and reads well in a User-Agent: `r20250101T120000Z-1a2b3c`. */
 export function newRunId(now = new Date()): string {
-  const ts = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const ts = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `r${ts}-${randomBytes(3).toString("hex")}`;
 }
 

@@ -60,7 +60,8 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.length][b.length];
 }
@@ -76,7 +77,9 @@ function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
   // anyOf failures (references, prune) replace the noise of their branches with one message.
   const anyOfs = errors.filter((e) => e.keyword === "anyOf");
   const inBranch = (e: ErrorObject) =>
-    anyOfs.some((a) => a !== e && e.schemaPath.startsWith(a.schemaPath + "/") && e.instancePath.startsWith(a.instancePath));
+    anyOfs.some(
+      (a) => a !== e && e.schemaPath.startsWith(a.schemaPath + "/") && e.instancePath.startsWith(a.instancePath),
+    );
   const out: FileProblem[] = [];
   for (const e of errors) {
     if (inBranch(e)) continue;
@@ -88,10 +91,14 @@ function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
         const known = Object.keys(ps.properties ?? {});
         let msg: string;
         if (key === "token" && known.includes("tokenEnv"))
-          msg = "inline tokens are not allowed; write `tokenEnv: NAME` and export the organization's token in that environment variable";
+          msg =
+            "inline tokens are not allowed; write `tokenEnv: NAME` and export the organization's token in that environment variable";
         else if (known.includes(key + "Env") && known.includes(key + "File"))
           msg = `"${key}" is a secret and is never written inline; use ${key}Env: NAME (an environment variable) or ${key}File: PATH`;
-        else if (known.includes(key + "File") && (ps.properties[key + "File"]?.description ?? "").startsWith("File spot-iac writes"))
+        else if (
+          known.includes(key + "File") &&
+          (ps.properties[key + "File"]?.description ?? "").startsWith("File spot-iac writes")
+        )
           msg = `"${key}" is set by Spot and returned once; write ${key}File: PATH to have spot-iac save it there`;
         else msg = `unknown key "${key}"${suggestion(key, known)}; expected one of ${known.join(", ")}`;
         out.push(src.problem([...path, key], msg, true));
@@ -108,27 +115,53 @@ function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
         break;
       case "enum":
         out.push(
-          src.problem(path, `expected one of ${(e.params as Props).allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ")}; got ${show(e.data)}`),
+          src.problem(
+            path,
+            `expected one of ${(e.params as Props).allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ")}; got ${show(e.data)}`,
+          ),
         );
         break;
       case "const":
-        out.push(src.problem(path, `must be ${JSON.stringify((e.params as Props).allowedValue)} (the only file format version)`));
+        out.push(
+          src.problem(
+            path,
+            `must be ${JSON.stringify((e.params as Props).allowedValue)} (the only file format version)`,
+          ),
+        );
         break;
       case "pattern":
-        if (e.schema === ENV_NAME_PATTERN) out.push(src.problem(path, `${JSON.stringify(e.data)} is not an environment variable name (letters, digits, _)`));
-        else if (path[path.length - 1] === "baseUrl") out.push(src.problem(path, "must start with http:// or https://"));
+        if (e.schema === ENV_NAME_PATTERN)
+          out.push(
+            src.problem(path, `${JSON.stringify(e.data)} is not an environment variable name (letters, digits, _)`),
+          );
+        else if (path[path.length - 1] === "baseUrl")
+          out.push(src.problem(path, "must start with http:// or https://"));
         else out.push(src.problem(path, `${JSON.stringify(e.data)} must match ${String(e.schema)}`));
         break;
       case "anyOf":
         if (ps["x-ref"])
-          out.push(src.problem(path, `expected the name of ${article(ps["x-ref"])} declared in this organization, { id: "<id>" } for one the file does not manage, or "*"; got ${show(e.data)}`));
+          out.push(
+            src.problem(
+              path,
+              `expected the name of ${article(ps["x-ref"])} declared in this organization, { id: "<id>" } for one the file does not manage, or "*"; got ${show(e.data)}`,
+            ),
+          );
         else if (path[path.length - 1] === "prune") {
           const names = ps.anyOf?.[1]?.items?.enum ?? [];
-          out.push(src.problem(path, `expected true, false or a list of sections (${names.join(", ")}); got ${show(e.data)}`));
+          out.push(
+            src.problem(path, `expected true, false or a list of sections (${names.join(", ")}); got ${show(e.data)}`),
+          );
         } else out.push(src.problem(path, e.message ?? "is not valid"));
         break;
       case "minItems":
-        out.push(src.problem(path, path.length === 1 ? "declare at least one organization" : `needs at least ${(e.params as Props).limit} entries`));
+        out.push(
+          src.problem(
+            path,
+            path.length === 1
+              ? "declare at least one organization"
+              : `needs at least ${(e.params as Props).limit} entries`,
+          ),
+        );
         break;
       case "minLength":
         out.push(src.problem(path, "must not be empty"));
@@ -213,7 +246,9 @@ class Builder {
     if (env !== undefined) {
       const v = this.opts.env[env];
       if (v === undefined || v === "") {
-        this.problems.push(this.src.problem([...docPath, k.env], `environment variable ${env} is not set; export the ${f.field} in it`));
+        this.problems.push(
+          this.src.problem([...docPath, k.env], `environment variable ${env} is not set; export the ${f.field} in it`),
+        );
         return undefined;
       }
       return v;
@@ -223,7 +258,12 @@ class Builder {
       // One trailing newline is what editors and `echo >` add; it is not part of the secret.
       return readFileSync(full, "utf8").replace(/\r?\n$/, "");
     } catch (e) {
-      this.problems.push(this.src.problem([...docPath, k.file], `cannot read ${full} (${(e as NodeJS.ErrnoException).code}); the file must hold the ${f.field}`));
+      this.problems.push(
+        this.src.problem(
+          [...docPath, k.file],
+          `cannot read ${full} (${(e as NodeJS.ErrnoException).code}); the file must hold the ${f.field}`,
+        ),
+      );
       return undefined;
     }
   }
@@ -249,10 +289,19 @@ class Builder {
           continue;
         }
         if (env === undefined && file === undefined) {
-          if (f.def.required) this.problems.push(this.src.problem(docPath, `missing the secret ${f.field}: write ${k.env}: NAME or ${k.file}: PATH`));
+          if (f.def.required)
+            this.problems.push(
+              this.src.problem(docPath, `missing the secret ${f.field}: write ${k.env}: NAME or ${k.file}: PATH`),
+            );
           continue;
         }
-        const sec: SecretUse = { field: ip.join("."), inputPath: ip, docPath: [...docPath, env !== undefined ? k.env : k.file], env, file };
+        const sec: SecretUse = {
+          field: ip.join("."),
+          inputPath: ip,
+          docPath: [...docPath, env !== undefined ? k.env : k.file],
+          env,
+          file,
+        };
         d.secrets.push(sec);
         // An unreadable secret is reported once, not again as "required" by the engine's checks.
         target[f.field] = this.secretValue(docPath, f, env, file) ?? "********";
@@ -269,7 +318,15 @@ class Builder {
     }
   }
 
-  private convertValue(f: FileField, t: FieldType, v: unknown, docPath: DocPath, inputPath: DocPath, d: Declared, paths: Map<string, DocPath>): unknown {
+  private convertValue(
+    f: FileField,
+    t: FieldType,
+    v: unknown,
+    docPath: DocPath,
+    inputPath: DocPath,
+    d: Declared,
+    paths: Map<string, DocPath>,
+  ): unknown {
     paths.set(inputPath.join("."), docPath);
     if (typeof t === "string") {
       if (f.mode !== "ref") return v;
@@ -282,11 +339,14 @@ class Builder {
     }
     if ("list" in t || "set" in t) {
       const inner = "list" in t ? t.list : t.set;
-      return (v as unknown[]).map((e, i) => this.convertValue(f, inner, e, [...docPath, i], [...inputPath, i], d, paths));
+      return (v as unknown[]).map((e, i) =>
+        this.convertValue(f, inner, e, [...docPath, i], [...inputPath, i], d, paths),
+      );
     }
     if ("map" in t) {
       const r: Props = {};
-      for (const [k, e] of Object.entries(v as Props)) r[k] = this.convertValue(f, t.map, e, [...docPath, k], [...inputPath, k], d, paths);
+      for (const [k, e] of Object.entries(v as Props))
+        r[k] = this.convertValue(f, t.map, e, [...docPath, k], [...inputPath, k], d, paths);
       return r;
     }
     const r: Props = {};
@@ -350,7 +410,10 @@ class Builder {
       if (first) {
         const at = this.src.position(first.docPath);
         this.problems.push(
-          this.src.problem(d.docPath, `${d.kind.name} "${d.name}" is declared twice in organization "${org.name}"${at ? ` (first at line ${at.line})` : ""}; names are unique per kind`),
+          this.src.problem(
+            d.docPath,
+            `${d.kind.name} "${d.name}" is declared twice in organization "${org.name}"${at ? ` (first at line ${at.line})` : ""}; names are unique per kind`,
+          ),
         );
       } else m.set(d.name, d);
     }
@@ -360,7 +423,9 @@ class Builder {
         const target = byKind.get(r.kind)?.get(r.name);
         if (!target) {
           const declared = [...(byKind.get(r.kind)?.keys() ?? [])];
-          const list = declared.length ? `declared: ${declared.slice(0, 12).join(", ")}${declared.length > 12 ? ", …" : ""}` : `none is declared`;
+          const list = declared.length
+            ? `declared: ${declared.slice(0, 12).join(", ")}${declared.length > 12 ? ", …" : ""}`
+            : `none is declared`;
           const known = this.layouts.some((l) => l.kind.name === r.kind);
           this.problems.push(
             this.src.problem(
@@ -401,7 +466,9 @@ class Builder {
       if (state.get(d.key) === 2) return;
       if (state.get(d.key) === 1) {
         const cycle = stack.slice(stack.indexOf(d)).map((x) => `${x.kind.name} "${x.name}"`);
-        this.problems.push(this.src.problem(d.docPath, `reference cycle: ${[...cycle, `${d.kind.name} "${d.name}"`].join(" → ")}`));
+        this.problems.push(
+          this.src.problem(d.docPath, `reference cycle: ${[...cycle, `${d.kind.name} "${d.name}"`].join(" → ")}`),
+        );
         return;
       }
       state.set(d.key, 1);
@@ -430,7 +497,14 @@ export function buildSpotFile(src: SourceFile, opts: LoadOptions): SpotFile {
   const irreversible = new Set(layouts.filter((l) => l.kind.irreversibleDelete).map((l) => l.key));
   data.organizations.forEach((raw, i) => {
     const docPath: DocPath = ["organizations", i];
-    const prune = raw.prune === true ? sections(layouts).map((l) => l.key).filter((k) => !irreversible.has(k)) : Array.isArray(raw.prune) ? raw.prune : [];
+    const prune =
+      raw.prune === true
+        ? sections(layouts)
+            .map((l) => l.key)
+            .filter((k) => !irreversible.has(k))
+        : Array.isArray(raw.prune)
+          ? raw.prune
+          : [];
     const org: OrgSpec = {
       name: raw.name,
       tokenEnv: raw.tokenEnv,
@@ -439,11 +513,19 @@ export function buildSpotFile(src: SourceFile, opts: LoadOptions): SpotFile {
       docPath,
       objects: [],
     };
-    if (orgs.some((o) => o.name === org.name)) b.problems.push(src.problem([...docPath, "name"], `organization "${org.name}" is declared twice; names are unique`));
+    if (orgs.some((o) => o.name === org.name))
+      b.problems.push(
+        src.problem([...docPath, "name"], `organization "${org.name}" is declared twice; names are unique`),
+      );
     const token = opts.env[org.tokenEnv];
     if (token) org.token = token;
     else if (opts.requireTokens)
-      b.problems.push(src.problem([...docPath, "tokenEnv"], `environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`));
+      b.problems.push(
+        src.problem(
+          [...docPath, "tokenEnv"],
+          `environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`,
+        ),
+      );
     for (const l of sections(layouts)) {
       const items = (raw[l.key] ?? []) as Props[];
       items.forEach((item, j) => b.declare(org, l, item, [...docPath, l.key, j]));

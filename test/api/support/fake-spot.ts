@@ -28,14 +28,22 @@ export interface Reply {
 export type Handler = (req: Seen, n: number) => Reply | Promise<Reply>;
 
 export function envelope(status: number, req: Seen, items?: unknown[], errors?: Reply["errors"]): unknown {
-  const request = { id: `req-${Math.random().toString(16).slice(2, 10)}`, url: req.url, method: req.method, timestamp: new Date().toISOString() };
+  const request = {
+    id: `req-${Math.random().toString(16).slice(2, 10)}`,
+    url: req.url,
+    method: req.method,
+    timestamp: new Date().toISOString(),
+  };
   if (errors) return { request, response: { status: { code: status, message: http.STATUS_CODES[status] }, errors } };
   if (status === 429) {
     return { request, response: { status: { code: 429, message: "Too Many Requests" }, data: "Rate limit exceeded" } };
   }
   return {
     request,
-    response: { status: { code: status, message: "OK" }, ...(items ? { kind: "spotinst:test", items, count: items.length } : {}) },
+    response: {
+      status: { code: status, message: "OK" },
+      ...(items ? { kind: "spotinst:test", items, count: items.length } : {}),
+    },
   };
 }
 
@@ -43,7 +51,7 @@ export class FakeSpot {
   readonly seen: Seen[] = [];
   inFlight = 0;
   maxInFlight = 0;
-  handler: Handler = (req) => ({ items: [], status: 200 });
+  handler: Handler = () => ({ items: [], status: 200 });
   private server = http.createServer((req, res) => this.handle(req, res));
   url = "";
 
@@ -79,7 +87,13 @@ export class FakeSpot {
       } catch {
         body = text;
       }
-      const seen: Seen = { method: req.method ?? "", url: req.url ?? "", path: (req.url ?? "").split("?")[0], headers: req.headers, body };
+      const seen: Seen = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        path: (req.url ?? "").split("?")[0],
+        headers: req.headers,
+        body,
+      };
       this.seen.push(seen);
       this.inFlight++;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);

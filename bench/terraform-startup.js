@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/**
+ * Cold start of the Terraform provider process, as Terraform launches it (~4 times per apply):
+ *   handshake — spawn of bin/terraform-provider-spot to its go-plugin handshake line on stdout, with
+ *               AutoMTLS (Terraform's default; the default ECDSA key and SPOT_IAC_TF_TLS_KEY=rsa) and with
+ *               TF_DISABLE_PLUGIN_TLS;
+ *   cycle     — spawn, handshake, GetProviderSchema over mutual TLS, GRPCController/Shutdown, process exit.
+ * Prints median / p90 / min / max of N runs (default 20; `node bench/terraform-startup.js 50`). Target:
+ * handshake median ≤ 250 ms. Needs the built dist/ (`npx tsc -p tsconfig.build.json`).
+ */
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const BIN = path.join(ROOT, "bin", "terraform-provider-spot");
+const RUNS = Number(process.argv[2] || 20);
+
+const { generateServerKeyPair, selfSignedCertificate } = require(path.join(ROOT, "dist/terraform/tls"));
+const { serviceDefinition, MAGIC_COOKIE_VALUE } = require(path.join(ROOT, "dist/terraform/server"));
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
+}
+
+function fmt(name, xs) {
+  const { median, p90, min, max } = stats(xs);
+  return `${name.padEnd(34)} median ${median.toFixed(0).padStart(4)} ms   p90 ${p90.toFixed(0).padStart(4)} ms   min ${min
+    .toFixed(0)
+    .padStart(4)} ms   max ${max.toFixed(0).padStart(4)} ms   (n=${xs.length})`;
+}
+
+/** Launch once; resolve with { ms, line, child } when the handshake line arrives. */
+function launch(env) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let buf = "";
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (!buf.includes("\n")) reject(new Error(`provider exited ${code} before the handshake`));
+    });
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, line: buf.slice(0, nl), child, t0 });
+    });
+  });
+}
+
+async function cycle(env, client) {
+  const grpc = require("@grpc/grpc-js");
+  const { ms: _ms, line, child, t0 } = await launch(env);
+  const [, , , addr, , certB64] = line.split("|");
+  const der = Buffer.from(certB64, "base64");
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n")}\n-----END CERTIFICATE-----\n`;
+  const creds = grpc.credentials.createSsl(Buffer.from(pem), Buffer.from(client.keyPem), Buffer.from(client.certPem));
+  const opts = { "grpc.ssl_target_name_override": "localhost" };
+  const Provider = grpc.makeGenericClientConstructor(serviceDefinition("tfplugin6.Provider"));
+  const Controller = grpc.makeGenericClientConstructor(serviceDefinition("plugin.GRPCController"));
+  const p = new Provider(addr, creds, opts);
+  await new Promise((res, rej) => p.GetProviderSchema({}, (e) => (e ? rej(e) : res())));
+  const c = new Controller(addr, creds, opts);
+  const exited = new Promise((res) => child.on("exit", res));
+  await new Promise((res, rej) => c.Shutdown({}, (e) => (e ? rej(e) : res())));
+  await exited;
+  p.close();
+  c.close();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main() {
+  const client = selfSignedCertificate(await generateServerKeyPair()); // stands in for Terraform's client cert
+  const base = { TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "5,6", SPOT_IAC_LOG: "" };
+  const tlsEnv = { ...base, PLUGIN_CLIENT_CERT: client.certPem };
+  const plainEnv = { ...base, TF_DISABLE_PLUGIN_TLS: "1" };
+
+  // One warm-up launch so the OS file cache is hot, as it is for Terraform's second launch onwards.
+  (await launch(tlsEnv)).child.kill("SIGKILL");
+
+  const rsaEnv = { ...tlsEnv, SPOT_IAC_TF_TLS_KEY: "rsa" };
+  const tls = [];
+  const rsa = [];
+  const plain = [];
+  const full = [];
+  for (let i = 0; i < RUNS; i++) {
+    const a = await launch(tlsEnv);
+    a.child.kill("SIGKILL");
+    tls.push(a.ms);
+    const r = await launch(rsaEnv);
+    r.child.kill("SIGKILL");
+    rsa.push(r.ms);
+    const b = await launch(plainEnv);
+    b.child.kill("SIGKILL");
+    plain.push(b.ms);
+    full.push(await cycle(tlsEnv, client));
+  }
+  console.log(`terraform provider cold start (node ${process.version}, ${require("node:os").cpus().length} cpus)`);
+  console.log(fmt("handshake, AutoMTLS (ECDSA P-256)", tls));
+  console.log(fmt("handshake, AutoMTLS (RSA-2048)", rsa));
+  console.log(fmt("handshake, TF_DISABLE_PLUGIN_TLS", plain));
+  console.log(fmt("launch+schema+Shutdown+exit (mTLS)", full));
+  const target = 250;
+  const m = stats(tls).median;
+  console.log(`target: handshake median ≤ ${target} ms → ${m <= target ? "met" : "NOT met"} (${m.toFixed(0)} ms)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

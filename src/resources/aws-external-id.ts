@@ -1,0 +1,89 @@
+/**
+ * AwsExternalId: the external id Spot generates for an account (POST /setup/credentials/aws/externalId), which
+ * the customer's IAM role must require in its trust policy before AwsConnection can use the role. Read with
+ * GET /setup/credentials/aws/externalId/{accountId}. Spot has no DELETE for it.
+ */
+import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
+import type { ResourceContext, ResourceKind } from "./types";
+
+export interface AwsExternalIdInputs {
+  accountId: string;
+}
+
+export interface AwsExternalIdOutputs extends AwsExternalIdInputs {
+  externalId: string;
+  maxValidUntil?: string;
+}
+
+async function readExternalId(
+  ctx: ResourceContext,
+  accountId: string,
+  prior?: Partial<AwsExternalIdOutputs>,
+): Promise<AwsExternalIdOutputs | undefined> {
+  const live = await orGone(ctx.client.credentials.getAwsExternalId(accountId));
+  if (!live || !live.externalId) return undefined;
+  // The GET does not carry maxValidUntil; the creating call did, for this same external id.
+  const maxValidUntil = live.maxValidUntil ?? (prior?.externalId === live.externalId ? prior.maxValidUntil : undefined);
+  return { accountId, externalId: live.externalId, maxValidUntil };
+}
+
+export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutputs> = {
+  name: "AwsExternalId",
+  tfName: "aws_external_id",
+  description:
+    "The external id Spot generates for an account, to put in the trust policy of the IAM role Spot will assume " +
+    "(the role trusts Spot's AWS account with the condition sts:ExternalId = externalId). Create it before the " +
+    "role, then pass the role to AwsConnection. Asking again returns the same id while it is valid. Spot has no " +
+    "DELETE for it: deleting the resource only stops managing it (with a warning).",
+  importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },
+  naturalKey: ["accountId"],
+  fields: {
+    accountId: accountIdField("to generate the external id for"),
+    externalId: {
+      type: "string",
+      description: "The external id to require in the IAM role's trust policy (condition sts:ExternalId).",
+    },
+    maxValidUntil: {
+      type: "string",
+      description:
+        "Until when Spot accepts a connection made with this external id (ISO 8601), as returned when it was " +
+        "generated; empty when Spot did not report it.",
+    },
+  },
+
+  async read(ctx, id, prior) {
+    return readExternalId(ctx, id, prior);
+  },
+
+  async create(ctx, inputs) {
+    // The client reads the account's existing external id before re-posting after an ambiguous failure.
+    const created = await ctx.client.credentials.createAwsExternalId(inputs.accountId);
+    return {
+      id: inputs.accountId,
+      outputs: { accountId: inputs.accountId, externalId: created.externalId, maxValidUntil: created.maxValidUntil },
+    };
+  },
+
+  async update(_ctx, id, _inputs, live, changes) {
+    // accountId is replace-only and there is nothing else to change.
+    if (changes.length) throw new Error(`AwsExternalId ${id}: ${changes.map((c) => c.field).join(", ")} cannot be updated in place`);
+    return live;
+  },
+
+  async delete(ctx, id) {
+    forgetConnection(ctx, "AWS external id", id);
+  },
+
+  async find(ctx, inputs) {
+    const outputs = await readExternalId(ctx, inputs.accountId);
+    return outputs && { id: inputs.accountId, outputs };
+  },
+
+  async importById(ctx, importId) {
+    const id = importId.trim();
+    const problem = accountIdProblem(id);
+    if (problem) throw new Error(`import id ${problem}`);
+    const outputs = await readExternalId(ctx, id);
+    return outputs && { id, outputs };
+  },
+};

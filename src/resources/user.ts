@@ -1,0 +1,290 @@
+/**
+ * User: a console (personal) user of the organization. POST /setup/user creates it (no personal token is
+ * requested), GET /setup/user/{userId} reads it (existence decided by the coalesced organization user list),
+ * PUT …/policyMapping and …/userGroupMapping change its access, DELETE /setup/user/{userId} removes it.
+ * Spot has no endpoint to change a user's names, e-mail, password or organization role.
+ */
+import type { OrganizationUser, UserDetails } from "../api/types";
+import { isNotFound } from "../api/errors";
+import { hashSecret, SECRET_HASH_PREFIX } from "./engine";
+import {
+  assignmentsField,
+  assignmentsFromLive,
+  assignmentsToSend,
+  changed,
+  checkAssignments,
+  explainConflict,
+  hideViewerPolicy,
+  idShape,
+  noSpecialChars,
+  type Assignment,
+} from "./access-policy";
+import type { Field } from "./schema";
+import type { Props, ResourceContext, ResourceKind } from "./types";
+
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const emailShape = (v: string): string | undefined =>
+  EMAIL.test(v) ? undefined : `must be an e-mail address like "jane@example.com"; got ${JSON.stringify(v)}`;
+
+export const userGroupIdsField = (subject: string): Field => ({
+  type: { set: "string" },
+  optional: true,
+  computed: true,
+  ref: "UserGroup",
+  validate: (ids: string[]) => {
+    for (const id of ids) {
+      const m = idShape("ugr-", "ugr-1a2b3c4d")(id);
+      if (m) return m;
+    }
+    return undefined;
+  },
+  description:
+    `User groups the ${subject} belongs to (ugr-…). Updated in place. Omit it to leave membership alone (e.g. when ` +
+    "groups list their members with UserGroup.userIds: manage membership in one place only); [] removes the " +
+    `${subject} from every group.`,
+});
+
+/** A secret kept in outputs: its hash, never the value. */
+export function secretStandIn(v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  return v.startsWith(SECRET_HASH_PREFIX) ? v : hashSecret(v);
+}
+
+/** Spot's organization id arrives as a number in user answers; the rest of spot-iac uses strings. */
+export function orgIdOf(v: unknown): string | undefined {
+  return v === undefined || v === null || v === "" ? undefined : String(v);
+}
+
+/** The organization's user with this e-mail (Spot matches e-mails without regard to case). */
+export async function userByEmail(
+  ctx: ResourceContext,
+  email: string,
+  type: "personal" | "programmatic" = "personal",
+): Promise<OrganizationUser | undefined> {
+  const lower = email.toLowerCase();
+  const list = await ctx.client.users.listOrganization();
+  return list.find((u) => (u.type ?? "personal") === type && u.email?.toLowerCase() === lower);
+}
+
+export interface UserInputs {
+  email: string;
+  firstName: string;
+  lastName: string;
+  password?: string;
+  role?: string;
+  policies?: Assignment[];
+  userGroupIds?: string[];
+}
+
+export interface UserOutputs extends UserInputs {
+  userId: string;
+  organizationId?: string;
+  displayName?: string;
+}
+
+function outputsOf(d: UserDetails, prior?: Props): UserOutputs {
+  return {
+    userId: d.userId,
+    email: d.email ?? prior?.email,
+    firstName: d.firstName ?? prior?.firstName,
+    lastName: d.lastName ?? prior?.lastName,
+    displayName: d.displayName ?? d.username,
+    role: d.role,
+    policies: assignmentsFromLive(d.policies),
+    userGroupIds: d.userGroupIds ?? (d.groups ?? []).map((g) => g.id),
+    organizationId: orgIdOf(d.organizationId),
+    // Spot never returns the password: carry the hash recorded at creation.
+    password: secretStandIn(prior?.password),
+  };
+}
+
+async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<UserOutputs | undefined> {
+  let d: UserDetails;
+  try {
+    d = await ctx.client.users.get(id);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+  if (d.type === "programmatic") {
+    throw new Error(`${id} is a programmatic user, not a console user; declare it as a ProgrammaticUser`);
+  }
+  return outputsOf(d, prior);
+}
+
+const NO_ENDPOINT = "Spot has no API to change it:";
+
+export const user: ResourceKind<UserInputs, UserOutputs> = {
+  name: "User",
+  tfName: "user",
+  description:
+    "A console user of the organization (a person who signs in to Spot). Spot cannot change a user's e-mail, names, " +
+    "password or organization role through its API: changing the e-mail creates a new user, the others are refused " +
+    "with a message. Access is granted with `policies`, group membership, or UserAttachment (account roles).",
+  importId: { format: "u-… (or the user's e-mail address)", example: "u-1a2b3c4d" },
+  naturalKey: ["email"],
+  fields: {
+    email: {
+      type: "string",
+      required: true,
+      onChange: "replace",
+      validate: emailShape,
+      description:
+        "E-mail address: the user's login and identity in Spot. Changing it deletes this user and creates a new one " +
+        "(Spot cannot change an e-mail), which loses the old user's personal tokens and settings.",
+    },
+    firstName: {
+      type: "string",
+      required: true,
+      onChange: "reject",
+      rejectHint: `${NO_ENDPOINT} change the name in the Spot console (the user's profile), then update it here to match; or change email to create a new user.`,
+      validate: noSpecialChars,
+      description: "First name; cannot contain + = @. Set at creation only (Spot has no API to rename a user).",
+    },
+    lastName: {
+      type: "string",
+      required: true,
+      onChange: "reject",
+      rejectHint: `${NO_ENDPOINT} change the name in the Spot console (the user's profile), then update it here to match; or change email to create a new user.`,
+      validate: noSpecialChars,
+      description: "Last name; cannot contain + = @. Set at creation only (Spot has no API to rename a user).",
+    },
+    password: {
+      type: "string",
+      optional: true,
+      secret: true,
+      onChange: "reject",
+      rejectHint: `${NO_ENDPOINT} the user changes it in the Spot console. Restore the previous value here, or remove password from the declaration (it is only used when the user is created).`,
+      description:
+        "Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps " +
+        "only its SHA-256 hash, and refuses a later change because Spot has no API to change a password.",
+    },
+    role: {
+      type: "string",
+      optional: true,
+      computed: true,
+      enum: ["admin", "editor", "viewer"],
+      onChange: "reject",
+      rejectHint:
+        `${NO_ENDPOINT} change the organization role in the Spot console (Settings → Users) and then here; ` +
+        "for account-level access use policies or a UserAttachment, which change in place.",
+      description:
+        "Organization role at creation: admin, editor or viewer (Spot's default: viewer; a viewer is also attached to " +
+        "the organization's default account). Spot has no API to change it later, so a change is refused rather than " +
+        "replacing the person's user.",
+    },
+    policies: assignmentsField(
+      "user",
+      ` Omit it or give [] for none. Spot's built-in account viewer policy ("3") is ignored unless declared.`,
+    ),
+    userGroupIds: userGroupIdsField("user"),
+    userId: { type: "string", computed: true, description: "The user id (u-…)." },
+    organizationId: { type: "string", computed: true, description: "Id of the organization the user belongs to." },
+    displayName: { type: "string", computed: true, description: "Name Spot displays: first and last name." },
+  },
+
+  check(inputs) {
+    return checkAssignments(inputs.policies);
+  },
+
+  normalizeLive(live, desired) {
+    const out = { ...live, policies: hideViewerPolicy(live.policies, desired.policies) };
+    // Spot's documented user answer may carry only the display name; accept it when it matches the declaration.
+    if (out.firstName === undefined && out.lastName === undefined && out.displayName !== undefined) {
+      if (out.displayName === `${desired.firstName} ${desired.lastName}`.trim()) {
+        out.firstName = desired.firstName;
+        out.lastName = desired.lastName;
+      }
+    }
+    return out;
+  },
+
+  async read(ctx, id, prior) {
+    return read(ctx, id, prior);
+  },
+
+  async create(ctx, inputs) {
+    let userId: string;
+    try {
+      const created = await ctx.client.users.create(
+        {
+          email: inputs.email,
+          firstName: inputs.firstName,
+          lastName: inputs.lastName,
+          password: inputs.password,
+          role: inputs.role,
+        },
+        {
+          findExisting: async () => {
+            const u = await userByEmail(ctx, inputs.email);
+            return u ? { userId: u.userId } : undefined;
+          },
+        },
+      );
+      userId = created.userId;
+    } catch (e) {
+      const existing = await userByEmail(ctx, inputs.email).catch(() => undefined);
+      explainConflict(e, `a user with e-mail ${inputs.email}`, existing?.userId);
+    }
+    try {
+      if (inputs.policies?.length) await ctx.client.users.setPolicyMapping(userId, assignmentsToSend(inputs.policies, []));
+      if (inputs.userGroupIds?.length) await ctx.client.users.setUserGroupMapping(userId, inputs.userGroupIds);
+    } catch (e) {
+      // All or nothing: a user without the declared access would be recorded nowhere.
+      await rollback(ctx, userId, e);
+    }
+    const prior = { password: inputs.password, email: inputs.email, firstName: inputs.firstName, lastName: inputs.lastName };
+    const outputs = await read(ctx, userId, prior);
+    if (!outputs) throw new Error(`user ${userId} was created but Spot does not return it; run again to adopt it`);
+    return { id: userId, outputs };
+  },
+
+  async update(ctx, id, inputs, live, changes) {
+    if (changed(changes, "policies")) {
+      await ctx.client.users.setPolicyMapping(id, assignmentsToSend(inputs.policies, live.policies));
+    }
+    if (changed(changes, "userGroupIds") && inputs.userGroupIds !== undefined) {
+      await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
+    }
+    return (await read(ctx, id, live)) ?? live;
+  },
+
+  async delete(ctx, id) {
+    try {
+      await ctx.client.users.delete(id);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  },
+
+  async find(ctx, inputs) {
+    const u = await userByEmail(ctx, inputs.email);
+    if (!u) return undefined;
+    // Spot cannot tell whether the declared password is the user's: it becomes the recorded baseline, so a later
+    // change to it is reported instead of ignored.
+    const outputs = await read(ctx, u.userId, { password: inputs.password });
+    return outputs ? { id: u.userId, outputs } : undefined;
+  },
+
+  async importById(ctx, importId) {
+    const id = importId.includes("@") ? (await userByEmail(ctx, importId))?.userId : importId;
+    if (!id) return undefined;
+    const outputs = await read(ctx, id);
+    return outputs ? { id, outputs } : undefined;
+  },
+};
+
+/** Undo a create whose follow-up failed, then report both. */
+export async function rollback(ctx: ResourceContext, userId: string, cause: unknown): Promise<never> {
+  const why = (cause as Error)?.message ?? String(cause);
+  try {
+    await ctx.client.users.delete(userId);
+  } catch (e) {
+    throw new Error(
+      `${why} — the user ${userId} was created but could not be removed again (${(e as Error)?.message ?? e}); ` +
+        `delete it in Spot or adopt it (import id ${userId})`,
+    );
+  }
+  throw new Error(`${why} — nothing was kept: the user created for it (${userId}) was deleted again`);
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { schemaText } from "../../src/cli/gitops/schema";
+import { kinds } from "../../src/resources";
+
+describe("schemas/spot-iac.schema.json", () => {
+  it("is generated from the current resource registry (run scripts/gitops-schema.js when this fails)", () => {
+    const committed = readFileSync(join(__dirname, "../../schemas/spot-iac.schema.json"), "utf8");
+    // Not toEqual on the whole text: a one-line hint beats a 2,000-line diff.
+    if (committed !== schemaText(kinds)) {
+      throw new Error(
+        "schemas/spot-iac.schema.json is stale: run `npx tsc -p tsconfig.build.json && node scripts/gitops-schema.js`",
+      );
+    }
+  });
+
+  it("is a valid draft-07 schema with a section per top-level kind", () => {
+    const schema = JSON.parse(schemaText(kinds));
+    const ajv = new Ajv({ strict: true });
+    ajv.addKeyword("x-ref");
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(schema.definitions.Organization.required).toEqual(["name", "tokenEnv"]);
+    for (const k of kinds.filter((x) => x.name !== "Organization")) {
+      expect(JSON.stringify(schema)).toContain(`"${k.name}: `);
+    }
+  });
+});
