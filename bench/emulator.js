@@ -7,6 +7,7 @@
  *
  * Prints reads/s, writes/s and p50/p99 latency. Targets to report against: >= 3,000 reads/s, >= 1,000 writes/s,
  * p99 < 20 ms. Nothing is asserted: the figures depend on the machine.
+ * EMU_PROF=DIR writes a CPU profile of the emulator process to DIR.
  */
 "use strict";
 const { fork } = require("node:child_process");

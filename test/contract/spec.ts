@@ -8,7 +8,7 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const SPEC_DIR = join(__dirname, "../../../shared/spot-openapi/api");
+export const SPEC_DIR = join(__dirname, "../../spec/spot-openapi/api");
 const SPEC_FILE = join(SPEC_DIR, "spot-admin.yaml");
 export const DEVIATIONS_FILE = join(__dirname, "../../docs/contract-deviations.md");
 

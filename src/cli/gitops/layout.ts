@@ -138,13 +138,13 @@ export function childrenOf(layouts: KindLayout[], kindName: string): KindLayout[
   return layouts.filter((l) => l.parent?.kind === kindName);
 }
 
-/** The field an object's display name comes from: `name`, else a single plain natural-key field. */
+/**
+ * The field an object's name comes from when its natural key is one plain field (`name`, a user's `email`).
+ * Otherwise the name joins the natural key's parts (`prod/alice@example.com`).
+ */
 export function labelField(layout: KindLayout): FileField | undefined {
-  const name = layout.fields.find((f) => f.field === "name" && f.mode === "plain" && f.def.type === "string");
-  if (name) return name;
-  const plain = layout.naturalKey.filter((f) => f.mode === "plain");
-  if (plain.length === 1 && layout.naturalKey.length === 1) return plain[0];
-  return undefined;
+  const nk = layout.naturalKey;
+  return nk.length === 1 && nk[0].mode === "plain" ? nk[0] : undefined;
 }
 
 /** The file key(s) a secret input accepts. */

@@ -82,17 +82,29 @@ function pathValue(o: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
-/** What `read` gets as `prior`: local fields from the file and the secret hashes the journal recorded. */
+/**
+ * What `read` gets as `prior` (the kinds' "previous state", which GitOps does not have). Kinds take from it
+ * only what Spot never returns: local settings and write-only fields come from the file, and secrets from the
+ * hash the journal recorded when spot-iac last set them (never the file's value: that would hide a change).
+ */
 export function priorFor(d: Declared, inputs: Props, secrets: SecretIndex, id: string): Props {
-  const prior: Props = { ...secrets.get(d.kind.name, id) };
-  for (const [k, f] of Object.entries(d.kind.fields)) if (f.local && inputs[k] !== undefined) prior[k] = inputs[k];
+  const recorded = secrets.get(d.kind.name, id);
+  const prior: Props = {};
+  for (const [k, f] of Object.entries(d.kind.fields)) {
+    if (f.secret) {
+      if (recorded[k] !== undefined) prior[k] = recorded[k];
+    } else if ((f.required || f.optional) && inputs[k] !== undefined && !containsUnknown(inputs[k])) prior[k] = inputs[k];
+  }
   return prior;
 }
 
-/** Live outputs plus what Spot never returns (recorded secret hashes, local fields). */
+/** Live outputs completed with what Spot never returns: local settings always, recorded secret hashes if missing. */
 export function withPrior(kind: ResourceKind, live: Props, prior: Props): Props {
   const out = { ...live };
-  for (const [k, v] of Object.entries(prior)) if (out[k] === undefined && kind.fields[k]) out[k] = v;
+  for (const [k, f] of Object.entries(kind.fields)) {
+    if (prior[k] === undefined) continue;
+    if (f.local || (f.secret && out[k] === undefined)) out[k] = prior[k];
+  }
   return out;
 }
 

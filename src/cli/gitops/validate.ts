@@ -390,14 +390,15 @@ class Builder {
     if (parent) return parent.name;
     const lf = labelField(l);
     if (lf && raw[lf.key] !== undefined) return String(raw[lf.key]);
-    const parts = l.naturalKey.map((f) => {
+    // Optional natural-key fields left out (an attachment names its user by e-mail or by reference) are skipped.
+    const parts = l.naturalKey.flatMap((f) => {
       if (f.mode === "ref") {
         const r = d.refs.find((x) => x.inputPath.length === 1 && x.inputPath[0] === f.field);
-        return r ? (r.name ?? r.id ?? "?") : "?";
+        return r ? [r.name ?? r.id ?? "?"] : [];
       }
-      return raw[f.key] === undefined ? "?" : String(raw[f.key]);
+      return raw[f.key] === undefined ? [] : [String(raw[f.key])];
     });
-    return parts.join("/");
+    return parts.length ? parts.join("/") : "?";
   }
 
   /** Duplicates, dangling references, cycles, and the engine's checks with stand-in ids. */
