@@ -49,14 +49,23 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     out(`Organizations: Platform ${platform.organizationId}, Data ${data.organizationId} (one admin token each)\n`);
 
     // Everything the file refers to by name: tokens and secrets in the environment, never in the file.
+    // A throwaway service-account key: the shape Google Cloud downloads, with a fresh private key.
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const gcpKey = {
+      type: "service_account",
+      project_id: "analytics-prod",
+      private_key_id: randomBytes(20).toString("hex"),
+      private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      client_email: "spot@analytics-prod.iam.gserviceaccount.com",
+      client_id: "104729385610293847561",
+    };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SPOTINST_BASE_URL: emulator.url,
       SPOT_TOKEN_PLATFORM: platform.token,
       SPOT_TOKEN_DATA: data.token,
       AZURE_CLIENT_SECRET: randomBytes(18).toString("base64url"),
-      GCP_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      GCP_SERVICE_ACCOUNT_KEY: JSON.stringify(gcpKey, null, 2),
       ALICE_PASSWORD: `Demo-${randomBytes(6).toString("hex")}!`,
     };
     const file = join(work, "spot.yaml");

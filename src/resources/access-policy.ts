@@ -29,14 +29,17 @@ export interface Assignment {
 /** Message for a name Spot refuses (user, programmatic user, group and policy names). */
 export function noSpecialChars(v: string): string | undefined {
   if (v.trim() === "") return "must not be empty";
-  return /[+=@]/.test(v) ? `cannot contain the characters + = @ (Spot refuses them); got ${JSON.stringify(v)}` : undefined;
+  return /[+=@]/.test(v)
+    ? `cannot contain the characters + = @ (Spot refuses them); got ${JSON.stringify(v)}`
+    : undefined;
 }
 
 /** An id of another kind: no blanks, and the expected prefix when there is one. */
 export function idShape(prefix: string | undefined, example: string) {
   return (v: string): string | undefined => {
     if (!NO_SPACE.test(v)) return `must be an id without blanks, like "${example}"; got ${JSON.stringify(v)}`;
-    if (prefix && !v.startsWith(prefix)) return `must be an id starting with "${prefix}", like "${example}"; got ${JSON.stringify(v)}`;
+    if (prefix && !v.startsWith(prefix))
+      return `must be an id starting with "${prefix}", like "${example}"; got ${JSON.stringify(v)}`;
     return undefined;
   };
 }
@@ -63,7 +66,8 @@ export function assignmentsField(subject: string, extra = ""): Field {
             ref: "Account",
             validate: (ids: string[]) => {
               for (const id of ids) {
-                if (id !== "*" && !ACCOUNT_ID.test(id)) return `must hold account ids (act-…) or "*"; got ${JSON.stringify(id)}`;
+                if (id !== "*" && !ACCOUNT_ID.test(id))
+                  return `must hold account ids (act-…) or "*"; got ${JSON.stringify(id)}`;
               }
               if (ids.includes("*") && ids.length > 1) return `"*" already means every account; remove the other ids`;
               return undefined;
@@ -74,6 +78,7 @@ export function assignmentsField(subject: string, extra = ""): Field {
         },
       },
     },
+    optional: true,
     description: `Access policies mapped directly to the ${subject}, each with the accounts it applies to. Updated in place (the whole mapping is replaced).${extra}`,
   };
 }
@@ -101,13 +106,19 @@ export function assignmentsFromLive(list: { policyId: string; accountIds?: strin
 }
 
 /** normalizeLive part: drop the built-in viewer policy when the declaration does not name it. */
-export function hideViewerPolicy(live: Assignment[] | undefined, desired: Assignment[] | undefined): Assignment[] | undefined {
+export function hideViewerPolicy(
+  live: Assignment[] | undefined,
+  desired: Assignment[] | undefined,
+): Assignment[] | undefined {
   if (!live || (desired ?? []).some((p) => p.policyId === VIEWER_POLICY_ID)) return live;
   return live.filter((p) => p.policyId !== VIEWER_POLICY_ID);
 }
 
 /** What to send: the declared mapping, plus the viewer policy Spot holds when it is hidden from the diff. */
-export function assignmentsToSend(desired: Assignment[] | undefined, live: Assignment[] | undefined): PolicyAssignment[] {
+export function assignmentsToSend(
+  desired: Assignment[] | undefined,
+  live: Assignment[] | undefined,
+): PolicyAssignment[] {
   const out = (desired ?? []).map((p) => ({ policyId: p.policyId, accountIds: [...p.accountIds] }));
   const viewer = (live ?? []).find((p) => p.policyId === VIEWER_POLICY_ID);
   if (viewer && !out.some((p) => p.policyId === VIEWER_POLICY_ID)) out.push(viewer);
@@ -167,7 +178,15 @@ function outputsOf(p: WirePolicy): AccessPolicyOutputs {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp("^" + glob.split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$", "i");
+  return new RegExp(
+    "^" +
+      glob
+        .split("*")
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$",
+    "i",
+  );
 }
 
 function distance(a: string, b: string): number {
@@ -194,7 +213,9 @@ async function verifyActions(ctx: ResourceContext, statements: Statement[]): Pro
     catalogue = await ctx.client.access.policies.actions();
   } catch (e) {
     if (!isSpotApiError(e) || e.name === "NetworkError" || e.name === "ServerError") throw e;
-    ctx.warn(`could not read Spot's policy-action catalogue to verify the actions (${e.message}); sending them as declared`);
+    ctx.warn(
+      `could not read Spot's policy-action catalogue to verify the actions (${e.message}); sending them as declared`,
+    );
     return;
   }
   if (!catalogue.length) return;
@@ -215,7 +236,9 @@ async function verifyActions(ctx: ResourceContext, statements: Statement[]): Pro
     }),
   );
   if (problems.length) {
-    throw new Error(`${problems.join("; ")}. The PolicyActions lookup lists the valid actions; nothing was sent to Spot.`);
+    throw new Error(
+      `${problems.join("; ")}. The PolicyActions lookup lists the valid actions; nothing was sent to Spot.`,
+    );
   }
 }
 
@@ -287,9 +310,12 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
               validate: (list: string[]) => {
                 if (!list.length) return 'must name at least one resource ("*" for all)';
                 const bad = list.find((r) => !NO_SPACE.test(r));
-                return bad === undefined ? undefined : `must be resource patterns without blanks ("*", "ocean:o-*"); got ${JSON.stringify(bad)}`;
+                return bad === undefined
+                  ? undefined
+                  : `must be resource patterns without blanks ("*", "ocean:o-*"); got ${JSON.stringify(bad)}`;
               },
-              description: 'Resources the statement applies to: "*" or patterns such as "ocean:o-1234abcd" or "ocean:o-*".',
+              description:
+                'Resources the statement applies to: "*" or patterns such as "ocean:o-1234abcd" or "ocean:o-*".',
             },
           },
         },

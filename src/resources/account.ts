@@ -77,7 +77,9 @@ export interface AccountOutputs extends AccountInputs {
 
 export function nameProblem(v: string): string | undefined {
   if (v.trim() === "") return "must not be empty";
-  return /[A-Za-z]/.test(v) ? undefined : `must contain at least one letter a-z or A-Z (Spot's rule); got ${JSON.stringify(v)}`;
+  return /[A-Za-z]/.test(v)
+    ? undefined
+    : `must contain at least one letter a-z or A-Z (Spot's rule); got ${JSON.stringify(v)}`;
 }
 
 function channelsProblem(v: string[]): string | undefined {
@@ -275,7 +277,8 @@ export const account: ResourceKind<AccountInputs, AccountOutputs> & {
     if (apiChanges.length) {
       const body: { name: string; slackNotificationChannels?: string[] } = { name: inputs.name };
       // Left out of the program: leave Spot's channels alone (Spot keeps them when the field is absent).
-      if (inputs.slackNotificationChannels !== undefined) body.slackNotificationChannels = [...inputs.slackNotificationChannels];
+      if (inputs.slackNotificationChannels !== undefined)
+        body.slackNotificationChannels = [...inputs.slackNotificationChannels];
       await ctx.client.accounts.update(id, body);
     }
     const prior: Partial<AccountOutputs> = {

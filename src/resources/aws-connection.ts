@@ -76,7 +76,8 @@ export const awsConnection: ResourceKind<AwsConnectionInputs, AwsConnectionOutpu
     externalId: {
       type: "string",
       optional: true,
-      validate: (v: string) => (v.trim() === "" ? "must not be empty; leave it out to use the account's external id" : undefined),
+      validate: (v: string) =>
+        v.trim() === "" ? "must not be empty; leave it out to use the account's external id" : undefined,
       description:
         "External id the role's trust policy requires. Left out, Spot uses the one it generated for the account " +
         "(AwsExternalId). Spot does not return it, so a change made outside spot-iac is not detected.",

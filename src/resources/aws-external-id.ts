@@ -66,7 +66,8 @@ export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutpu
 
   async update(_ctx, id, _inputs, live, changes) {
     // accountId is replace-only and there is nothing else to change.
-    if (changes.length) throw new Error(`AwsExternalId ${id}: ${changes.map((c) => c.field).join(", ")} cannot be updated in place`);
+    if (changes.length)
+      throw new Error(`AwsExternalId ${id}: ${changes.map((c) => c.field).join(", ")} cannot be updated in place`);
     return live;
   },
 

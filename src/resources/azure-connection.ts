@@ -30,7 +30,9 @@ function uuidField(what: string, where: string): Field {
     type: "string",
     required: true,
     validate: (v: string) =>
-      UUID.test(v) ? undefined : `must be ${what}, a UUID like 00000000-0000-0000-0000-000000000000 (${where}); got ${JSON.stringify(v)}`,
+      UUID.test(v)
+        ? undefined
+        : `must be ${what}, a UUID like 00000000-0000-0000-0000-000000000000 (${where}); got ${JSON.stringify(v)}`,
     description: `${what[0].toUpperCase()}${what.slice(1)} (a UUID; ${where}). Updated in place.`,
   };
 }

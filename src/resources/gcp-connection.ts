@@ -89,11 +89,15 @@ const FIELD_CHECKS: Partial<Record<KeyField, (v: string) => string | undefined>>
     PROJECT_ID.test(v)
       ? undefined
       : `must be a GCP project id (6-30 lowercase letters, digits and hyphens, starting with a letter), e.g. "my-project-123"; got ${JSON.stringify(v)}`,
-  privateKeyId: (v) => (/^[0-9a-f]{8,}$/i.test(v) ? undefined : "must be the hexadecimal private_key_id of the key file"),
+  privateKeyId: (v) =>
+    /^[0-9a-f]{8,}$/i.test(v) ? undefined : "must be the hexadecimal private_key_id of the key file",
   privateKey: privateKeyProblem,
   clientEmail: (v) =>
-    EMAIL.test(v) ? undefined : `must be the service account's e-mail (…@<project>.iam.gserviceaccount.com); got ${JSON.stringify(v)}`,
-  clientId: (v) => (/^\d+$/.test(v) ? undefined : `must be the numeric client_id of the key file; got ${JSON.stringify(v)}`),
+    EMAIL.test(v)
+      ? undefined
+      : `must be the service account's e-mail (…@<project>.iam.gserviceaccount.com); got ${JSON.stringify(v)}`,
+  clientId: (v) =>
+    /^\d+$/.test(v) ? undefined : `must be the numeric client_id of the key file; got ${JSON.stringify(v)}`,
   authUri: httpsProblem,
   tokenUri: httpsProblem,
   authProviderX509CertUrl: httpsProblem,
@@ -106,7 +110,10 @@ function parseKeyFile(text: string): { key?: Partial<GcpKeyFields>; problem?: st
   try {
     raw = JSON.parse(text);
   } catch {
-    return { problem: "is not valid JSON; give the whole JSON key file downloaded from Google Cloud (IAM → Service accounts → Keys)" };
+    return {
+      problem:
+        "is not valid JSON; give the whole JSON key file downloaded from Google Cloud (IAM → Service accounts → Keys)",
+    };
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { problem: "must be a JSON object (the key file)" };
   const key: Partial<GcpKeyFields> = {};
@@ -121,7 +128,9 @@ function parseKeyFile(text: string): { key?: Partial<GcpKeyFields>; problem?: st
 
 /** The resolved key fields: from the key file or the individual inputs, with Google's defaults. */
 function resolveKey(inputs: GcpConnectionInputs): Partial<GcpKeyFields> {
-  const src: Partial<GcpKeyFields> = inputs.serviceAccountKey ? (parseKeyFile(inputs.serviceAccountKey).key ?? {}) : inputs;
+  const src: Partial<GcpKeyFields> = inputs.serviceAccountKey
+    ? (parseKeyFile(inputs.serviceAccountKey).key ?? {})
+    : inputs;
   const out: Partial<GcpKeyFields> = {};
   for (const k of KEY_FIELD_NAMES) if (src[k] !== undefined) out[k] = src[k];
   out.type ??= DEFAULTS.type;
@@ -164,7 +173,10 @@ function check(inputs: GcpConnectionInputs): CheckFailure[] {
       failures.push(
         prefix
           ? { field: "serviceAccountKey", message: `lacks ${KEY_FIELDS[k]}; give the whole JSON key file` }
-          : { field: k, message: `is required (${KEY_FIELDS[k]} of the JSON key file), or give the whole key file as serviceAccountKey` },
+          : {
+              field: k,
+              message: `is required (${KEY_FIELDS[k]} of the JSON key file), or give the whole key file as serviceAccountKey`,
+            },
       );
     }
   }
@@ -173,7 +185,11 @@ function check(inputs: GcpConnectionInputs): CheckFailure[] {
     if (v === undefined || v === "") continue;
     const problem = FIELD_CHECKS[k]?.(v);
     if (problem) {
-      failures.push(prefix ? { field: "serviceAccountKey", message: `${KEY_FIELDS[k]} ${problem}` } : { field: k, message: problem });
+      failures.push(
+        prefix
+          ? { field: "serviceAccountKey", message: `${KEY_FIELDS[k]} ${problem}` }
+          : { field: k, message: problem },
+      );
     }
   }
   return failures;
@@ -267,7 +283,10 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
       "clientEmail",
       "E-mail of the service account (…@<project>.iam.gserviceaccount.com); required unless serviceAccountKey is given",
     ),
-    clientId: keyField("clientId", "Numeric client id of the service account; required unless serviceAccountKey is given"),
+    clientId: keyField(
+      "clientId",
+      "Numeric client id of the service account; required unless serviceAccountKey is given",
+    ),
     authUri: keyField("authUri", `OAuth authorization URI; default ${DEFAULTS.authUri}`),
     tokenUri: keyField("tokenUri", `OAuth token URI; default ${DEFAULTS.tokenUri}`),
     authProviderX509CertUrl: keyField(
@@ -295,14 +314,21 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
     const secretSame = (["privateKey", "privateKeyId"] as const).every(
       (k) => live[k] === undefined || key[k] === undefined || hashSecret(key[k]!) === live[k],
     );
-    const fileSame = live.serviceAccountKey === undefined || live.serviceAccountKey === hashSecret(desired.serviceAccountKey);
-    return { ...live, serviceAccountKey: publicSame && secretSame && fileSame ? hashSecret(desired.serviceAccountKey) : MISMATCH };
+    const fileSame =
+      live.serviceAccountKey === undefined || live.serviceAccountKey === hashSecret(desired.serviceAccountKey);
+    return {
+      ...live,
+      serviceAccountKey: publicSame && secretSame && fileSame ? hashSecret(desired.serviceAccountKey) : MISMATCH,
+    };
   },
 
   async create(ctx, inputs) {
     const key = resolveKey(inputs);
     const existing = await orGone(ctx.client.credentials.getGcp(inputs.accountId));
-    if (existing?.client_email && (existing.client_email !== key.clientEmail || existing.project_id !== key.projectId)) {
+    if (
+      existing?.client_email &&
+      (existing.client_email !== key.clientEmail || existing.project_id !== key.projectId)
+    ) {
       throw new Error(
         `account ${inputs.accountId} is already connected to GCP (service account ${existing.client_email}, project ` +
           `${existing.project_id}); take the connection over instead (Pulumi: adopt: true; Terraform: terraform ` +

@@ -64,11 +64,17 @@ export const userLookup: Lookup<{ email?: string; userId?: string }, Record<stri
     "One user of the organization, by e-mail (console users) or by id (u-… or pu-…), with its policies and groups. " +
     "Fails when no such user exists.",
   args: {
-    email: { type: "string", optional: true, validate: emailShape, description: "E-mail of a console user. Give email or userId." },
+    email: {
+      type: "string",
+      optional: true,
+      validate: emailShape,
+      description: "E-mail of a console user. Give email or userId.",
+    },
     userId: {
       type: "string",
       optional: true,
-      validate: (v: string) => (/^(u|pu)-\S+$/.test(v) ? undefined : `must be a user id (u-… or pu-…); got ${JSON.stringify(v)}`),
+      validate: (v: string) =>
+        /^(u|pu)-\S+$/.test(v) ? undefined : `must be a user id (u-… or pu-…); got ${JSON.stringify(v)}`,
       description: "Id of the user (u-… or pu-…). Give email or userId.",
     },
   },
@@ -82,7 +88,10 @@ export const userLookup: Lookup<{ email?: string; userId?: string }, Record<stri
     role: { type: "string", description: "Organization role (console users)." },
     mfa: { type: "bool", description: "Whether multi-factor authentication is on." },
     organizationId: { type: "string", description: "The organization id." },
-    policies: { type: { list: { object: policyListItem } }, description: "Access policies mapped directly to the user." },
+    policies: {
+      type: { list: { object: policyListItem } },
+      description: "Access policies mapped directly to the user.",
+    },
     userGroupIds: { type: { list: "string" }, description: "Ids of the user's groups." },
   },
   async run(ctx, args) {
@@ -127,7 +136,8 @@ export const userLookup: Lookup<{ email?: string; userId?: string }, Record<stri
 export const accessPoliciesLookup: Lookup<{ name?: string }, { policies: Record<string, unknown>[] }> = {
   name: "AccessPolicies",
   tfName: "access_policies",
-  description: "The organization's access policies (GET /setup/organization/policy), optionally only those with a name.",
+  description:
+    "The organization's access policies (GET /setup/organization/policy), optionally only those with a name.",
   args: {
     name: {
       type: "string",

@@ -12,7 +12,7 @@ import type {
 import { isNotFound } from "../api/errors";
 import { accountIdShape, changed } from "./access-policy";
 import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "./types";
-import { EMAIL, emailShape } from "./user";
+import { EMAIL, emailShape, sameEmail } from "./user";
 
 export interface Subscription {
   type: "email" | "webhook" | "slack" | "sns";
@@ -66,7 +66,8 @@ const CONFIG_FIELDS = ["events", "shouldIncludeAllResources", "resourceIds", "dy
 
 function endpointProblem(s: Subscription): string | undefined {
   if (s.endpoint.length > 500) return "must be at most 500 characters";
-  if (s.type === "email" && !EMAIL.test(s.endpoint)) return `must be an e-mail address for type email; got ${JSON.stringify(s.endpoint)}`;
+  if (s.type === "email" && !EMAIL.test(s.endpoint))
+    return `must be an e-mail address for type email; got ${JSON.stringify(s.endpoint)}`;
   if ((s.type === "webhook" || s.type === "slack") && !/^https?:\/\/\S+$/.test(s.endpoint)) {
     return `must be an http(s) URL for type ${s.type}; got ${JSON.stringify(s.endpoint)}`;
   }
@@ -340,10 +341,21 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
     const seen = new Set<string>();
     (inputs.registeredUsers ?? []).forEach((r, i) => {
       const k = r.userEmail.toLowerCase();
-      if (seen.has(k)) out.push({ field: `registeredUsers.${i}.userEmail`, message: `names ${r.userEmail} twice; merge the entries` });
+      if (seen.has(k))
+        out.push({ field: `registeredUsers.${i}.userEmail`, message: `names ${r.userEmail} twice; merge the entries` });
       seen.add(k);
     });
     return out;
+  },
+
+  normalizeLive(live, desired) {
+    // Spot matches users' e-mails without regard to case: spell them as declared when they are the same.
+    const declared = desired.registeredUsers ?? [];
+    const registeredUsers = live.registeredUsers?.map((r) => {
+      const d = declared.find((x) => sameEmail(x.userEmail, r.userEmail));
+      return d ? { ...r, userEmail: d.userEmail } : r;
+    });
+    return { ...live, registeredUsers };
   },
 
   async read(ctx, id, prior) {

@@ -64,7 +64,7 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     "A Spot organization created under the token's organization (POST /setup/organization); the token's user " +
     "becomes its admin. Spot's API cannot read, list or rename organizations: the name is fixed after creation, " +
     "an organization deleted or renamed outside spot-iac cannot be detected (refresh keeps what state holds), and " +
-    "an existing organization can only be taken over (import id \"<organizationId>/<name>\") with a token of that " +
+    'an existing organization can only be taken over (import id "<organizationId>/<name>") with a token of that ' +
     "organization. Deleting one cannot be undone, so it is refused unless allowDeletion is true.",
   importId: { format: "<organizationId>/<name> (numeric id, then the current name)", example: "606012345678/acme" },
   naturalKey: ["name"],
@@ -117,7 +117,8 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
       // failure (a blind retry could create a second organization).
       created = await ctx.client.organizations.create({ name: inputs.name });
     } catch (e) {
-      const ambiguous = isSpotApiError(e) && (e.status === undefined || e.status >= 500) && e.code !== "CLIENT_VALIDATION";
+      const ambiguous =
+        isSpotApiError(e) && (e.status === undefined || e.status >= 500) && e.code !== "CLIENT_VALIDATION";
       if (!ambiguous) throw e;
       throw new Error(
         `creating organization ${JSON.stringify(inputs.name)} failed in a way that may have created it anyway ` +
@@ -130,7 +131,11 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     if (!id) throw new Error(`Spot created organization ${JSON.stringify(inputs.name)} but did not return its id`);
     return {
       id,
-      outputs: { organizationId: id, name: created.organizationName ?? inputs.name, allowDeletion: inputs.allowDeletion ?? false },
+      outputs: {
+        organizationId: id,
+        name: created.organizationName ?? inputs.name,
+        allowDeletion: inputs.allowDeletion ?? false,
+      },
     };
   },
 
@@ -159,7 +164,7 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     throw new Error(
       "Spot's API cannot list or read organizations, so an Organization cannot be found by name; take it over by " +
         'id instead (Pulumi: adopt: "<organizationId>/<name>"; Terraform: terraform import spot_organization.<name> ' +
-        '<organizationId>/<name>) with a token of that organization',
+        "<organizationId>/<name>) with a token of that organization",
     );
   },
 

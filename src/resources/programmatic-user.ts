@@ -72,7 +72,8 @@ async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<Pr
   return outputsOf(d, prior);
 }
 
-const REPLACES = "Spot has no endpoint to change it: a change replaces the programmatic user, which mints a new token (the old one stops working).";
+const REPLACES =
+  "Spot has no endpoint to change it: a change replaces the programmatic user, which mints a new token (the old one stops working).";
 
 export const programmaticUser: ResourceKind<ProgrammaticUserInputs, ProgrammaticUserOutputs> = {
   name: "ProgrammaticUser",
@@ -148,7 +149,10 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
     const seen = new Set<string>();
     (inputs.accounts ?? []).forEach((a, i) => {
       if (seen.has(a.accountId)) {
-        out.push({ field: `accounts.${i}.accountId`, message: `names ${a.accountId} twice; give one role per account` });
+        out.push({
+          field: `accounts.${i}.accountId`,
+          message: `names ${a.accountId} twice; give one role per account`,
+        });
       }
       seen.add(a.accountId);
     });

@@ -9,7 +9,7 @@ import type { AccountUser } from "../api/types";
 import { isNotFound } from "../api/errors";
 import { accountIdShape, idShape } from "./access-policy";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
-import { emailShape } from "./user";
+import { emailShape, sameEmail } from "./user";
 
 export interface UserAttachmentInputs {
   accountId: string;
@@ -31,7 +31,10 @@ interface LiveMapping {
   policyIds?: string[];
 }
 
-const userIdShape = idShape("u-", "u-1a2b3c4d");
+const userIdShape = (v: string): string | undefined =>
+  v.startsWith("pu-")
+    ? "names a programmatic user: programmatic users get account roles through ProgrammaticUser.accounts"
+    : idShape("u-", "u-1a2b3c4d")(v);
 
 export function attachmentId(accountId: string, userId: string): string {
   return `${accountId}/${userId}`;
@@ -44,14 +47,20 @@ function parseId(id: string): { accountId: string; user: string } | undefined {
 }
 
 /** The organization's console users (GET /setup/user): programmatic users are not attached this way. */
-async function consoleUser(ctx: ResourceContext, by: { userId?: string; email?: string }): Promise<AccountUser | undefined> {
+async function consoleUser(
+  ctx: ResourceContext,
+  by: { userId?: string; email?: string },
+): Promise<AccountUser | undefined> {
   const list = await ctx.client.users.list();
   if (by.userId) return list.find((u) => u.userId === by.userId);
   const lower = by.email!.toLowerCase();
   return list.find((u) => u.email?.toLowerCase() === lower);
 }
 
-async function resolveUser(ctx: ResourceContext, inputs: UserAttachmentInputs): Promise<AccountUser & { email: string }> {
+async function resolveUser(
+  ctx: ResourceContext,
+  inputs: UserAttachmentInputs,
+): Promise<AccountUser & { email: string }> {
   const u = await consoleUser(ctx, { userId: inputs.userId, email: inputs.userEmail });
   if (!u || !u.email) {
     const what = inputs.userId ? `userId ${inputs.userId}` : `userEmail ${inputs.userEmail}`;
@@ -95,7 +104,10 @@ async function readAttachment(
   if (!u?.email) return undefined;
   const m = await mappingOf(ctx, u.email, accountId);
   if (!m) return undefined;
-  return { id: attachmentId(accountId, u.userId), outputs: outputsOf(accountId, { userId: u.userId, email: u.email }, m) };
+  return {
+    id: attachmentId(accountId, u.userId),
+    outputs: outputsOf(accountId, { userId: u.userId, email: u.email }, m),
+  };
 }
 
 /** Set the permission of an attached user (PUT). */
@@ -123,7 +135,8 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
       ref: "Account",
       onChange: "replace",
       validate: accountIdShape,
-      description: "The account (act-…) the user is attached to. Changing it detaches the user and attaches it to the new account.",
+      description:
+        "The account (act-…) the user is attached to. Changing it detaches the user and attaches it to the new account.",
     },
     userEmail: {
       type: "string",
@@ -131,7 +144,8 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
       computed: true,
       onChange: "replace",
       validate: emailShape,
-      description: "E-mail of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.",
+      description:
+        "E-mail of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.",
     },
     userId: {
       type: "string",
@@ -140,7 +154,8 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
       ref: "User",
       onChange: "replace",
       validate: userIdShape,
-      description: "Id (u-…) of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.",
+      description:
+        "Id (u-…) of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.",
     },
     role: {
       type: "string",
@@ -159,7 +174,8 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
         }
         return undefined;
       },
-      description: "Policy-based access: access policies (pol-…) applied on the account. Give role or policyIds. Updated in place.",
+      description:
+        "Policy-based access: access policies (pol-…) applied on the account. Give role or policyIds. Updated in place.",
     },
     permissionStrategy: {
       type: "string",
@@ -177,11 +193,22 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
     }
     const hasPolicies = (inputs.policyIds?.length ?? 0) > 0;
     if (inputs.role !== undefined && hasPolicies) {
-      out.push({ field: "policyIds", message: "cannot be given together with role: keep role (role-based) or policyIds (policy-based)" });
+      out.push({
+        field: "policyIds",
+        message: "cannot be given together with role: keep role (role-based) or policyIds (policy-based)",
+      });
     } else if (inputs.role === undefined && !hasPolicies) {
-      out.push({ field: "role", message: 'or policyIds is required: give role "viewer" or "editor", or access policies' });
+      out.push({
+        field: "role",
+        message: 'or policyIds is required: give role "viewer" or "editor", or access policies',
+      });
     }
     return out;
+  },
+
+  normalizeLive(live, desired) {
+    // Spot matches e-mails without regard to case: a difference in case alone must not re-attach the user.
+    return sameEmail(live.userEmail, desired.userEmail) ? { ...live, userEmail: desired.userEmail } : live;
   },
 
   async read(ctx, id) {
@@ -203,7 +230,12 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
       await putPermission(ctx, inputs, u.userId);
     } else if (inputs.policyIds?.length) {
       await ctx.client.users.assignToAccounts(inputs.accountId, [
-        { userId: u.userId, accountId: inputs.accountId, permissionStrategy: "POLICY_BASED", policyIds: inputs.policyIds },
+        {
+          userId: u.userId,
+          accountId: inputs.accountId,
+          permissionStrategy: "POLICY_BASED",
+          policyIds: inputs.policyIds,
+        },
       ]);
     } else {
       await ctx.client.accounts.attachUser(

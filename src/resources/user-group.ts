@@ -12,7 +12,6 @@ import {
   changed,
   checkAssignments,
   explainConflict,
-  idShape,
   noSpecialChars,
   type Assignment,
 } from "./access-policy";

@@ -45,6 +45,10 @@ export const userGroupIdsField = (subject: string): Field => ({
     `${subject} from every group.`,
 });
 
+export function sameEmail(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
 /** A secret kept in outputs: its hash, never the value. */
 export function secretStandIn(v: unknown): string | undefined {
   if (typeof v !== "string" || v === "") return undefined;
@@ -190,6 +194,8 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
 
   normalizeLive(live, desired) {
     const out = { ...live, policies: hideViewerPolicy(live.policies, desired.policies) };
+    // Spot matches e-mails without regard to case: a difference in case alone must not replace the user.
+    if (sameEmail(out.email, desired.email)) out.email = desired.email;
     // Spot's documented user answer may carry only the display name; accept it when it matches the declaration.
     if (out.firstName === undefined && out.lastName === undefined && out.displayName !== undefined) {
       if (out.displayName === `${desired.firstName} ${desired.lastName}`.trim()) {
@@ -228,13 +234,19 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
       explainConflict(e, `a user with e-mail ${inputs.email}`, existing?.userId);
     }
     try {
-      if (inputs.policies?.length) await ctx.client.users.setPolicyMapping(userId, assignmentsToSend(inputs.policies, []));
+      if (inputs.policies?.length)
+        await ctx.client.users.setPolicyMapping(userId, assignmentsToSend(inputs.policies, []));
       if (inputs.userGroupIds?.length) await ctx.client.users.setUserGroupMapping(userId, inputs.userGroupIds);
     } catch (e) {
       // All or nothing: a user without the declared access would be recorded nowhere.
       await rollback(ctx, userId, e);
     }
-    const prior = { password: inputs.password, email: inputs.email, firstName: inputs.firstName, lastName: inputs.lastName };
+    const prior = {
+      password: inputs.password,
+      email: inputs.email,
+      firstName: inputs.firstName,
+      lastName: inputs.lastName,
+    };
     const outputs = await read(ctx, userId, prior);
     if (!outputs) throw new Error(`user ${userId} was created but Spot does not return it; run again to adopt it`);
     return { id: userId, outputs };

@@ -41,43 +41,97 @@ function haystack(ev: AuditEventLike): string {
 }
 
 /**
- * Does this event record this change? By id (all parts of a composite `<accountId>/<userId>` id), else by
- * one id part plus the object's own name (an attachment posted with the user's e-mail), else for a
+ * Does this event name this change's object? By id (all parts of a composite `<accountId>/<userId>` id),
+ * else by one id part plus the object's own name (an attachment posted with the user's e-mail), else for a
  * create by its name (the id is only known from the response).
  */
 export function eventMatches(e: JournalEntry, ev: AuditEventLike): boolean {
-  const text = haystack(ev);
-  const ids = [e.id, e.previousId].filter((x): x is string => !!x);
-  for (const id of ids) {
-    const parts = id.split("/").filter(Boolean);
-    if (parts.length && parts.every((p) => text.includes(p))) return true;
-    const last = e.name.split("/").pop()!;
-    if (parts.length > 1 && parts.some((p) => text.includes(p)) && text.includes(last)) return true;
-  }
-  if (e.action === "create" || e.action === "replace")
-    return text.includes(JSON.stringify(e.name)) || text.includes(`\\"${e.name}\\"`);
-  return false;
+  return idScore(e, ev) > 0;
 }
 
+function idScore(e: JournalEntry, ev: AuditEventLike): number {
+  const text = haystack(ev);
+  let best = 0;
+  for (const id of [e.id, e.previousId].filter((x): x is string => !!x)) {
+    const parts = id.split("/").filter(Boolean);
+    if (ev.resourceId === id) best = Math.max(best, 8);
+    if (parts.length && parts.every((p) => text.includes(p))) best = Math.max(best, 6);
+    const last = e.name.split("/").pop()!;
+    if (parts.length > 1 && parts.some((p) => text.includes(p)) && text.includes(last)) best = Math.max(best, 4);
+  }
+  if (!best && (e.action === "create" || e.action === "replace")) {
+    if (text.includes(JSON.stringify(e.name)) || text.includes(`\\"${e.name}\\"`)) best = 2;
+  }
+  return best;
+}
+
+function words(s: string): Set<string> {
+  return new Set(
+    s
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length > 1),
+  );
+}
+
+/**
+ * How well an event fits a change: it must name the object (idScore); then an event recorded while the change
+ * was running, and one whose action or resource type shares words with the kind ("Create AWS External Id" for
+ * AwsExternalId), fits better. The clock window tolerates a little skew between this machine and Spot.
+ */
+export function matchScore(e: JournalEntry, ev: AuditEventLike, skewMs = 2000): number {
+  const id = idScore(e, ev);
+  if (!id) return 0;
+  let score = id;
+  const t = Date.parse(ev.createdAt ?? "");
+  if (Number.isFinite(t) && t >= Date.parse(e.started) - skewMs && t <= Date.parse(e.time) + skewMs) score += 5;
+  const kindWords = words(e.kind);
+  const evWords = words(`${ev.actionType ?? ""} ${ev.resourceType ?? ""}`);
+  let shared = 0;
+  for (const w of kindWords) if (evWords.has(w)) shared++;
+  return score + Math.min(shared, 3);
+}
+
+/**
+ * Each change gets the best-fitting event no other change took (one event records one request); the
+ * remaining events that name an object go with the change they fit best (a change may take several
+ * requests: an account created with Slack channels is a POST and a PUT).
+ */
 export function reconcile(entries: JournalEntry[], events: AuditEventLike[]): Omit<OrgReceipt, "name"> {
+  const pairs: { e: number; ev: number; score: number }[] = [];
+  entries.forEach((e, i) =>
+    events.forEach((ev, j) => {
+      const score = matchScore(e, ev);
+      if (score > 0) pairs.push({ e: i, ev: j, score });
+    }),
+  );
+  pairs.sort((a, b) => b.score - a.score || a.ev - b.ev);
+  const byEntry = entries.map(() => [] as number[]);
+  const claimed = new Set<number>();
+  for (const p of pairs) {
+    if (byEntry[p.e].length || claimed.has(p.ev)) continue;
+    byEntry[p.e].push(p.ev);
+    claimed.add(p.ev);
+  }
+  for (const p of pairs) {
+    if (claimed.has(p.ev)) continue;
+    byEntry[p.e].push(p.ev);
+    claimed.add(p.ev);
+  }
   const lines: ReceiptLine[] = [];
   const missing: JournalEntry[] = [];
   const failed: JournalEntry[] = [];
-  const used = new Set<AuditEventLike>();
-  for (const e of entries) {
-    // Events naming the object as their resource first: the receipt shows the best one.
-    const matched = events
-      .filter((ev) => eventMatches(e, ev))
-      .sort((a, b) => Number(b.resourceId === e.id) - Number(a.resourceId === e.id));
-    matched.forEach((m) => used.add(m));
+  entries.forEach((e, i) => {
     if (e.status === "failed") {
       failed.push(e);
-      continue;
+      return;
     }
+    const matched = byEntry[i].map((j) => events[j]);
     lines.push({ entry: e, events: matched });
     if (expectsAudit(e) && matched.length === 0) missing.push(e);
-  }
-  return { lines, missing, failed, unexplained: events.filter((ev) => !used.has(ev)) };
+  });
+  return { lines, missing, failed, unexplained: events.filter((_, j) => !claimed.has(j)) };
 }
 
 export async function auditRun(
@@ -115,16 +169,24 @@ export function receiptOk(r: Receipt): boolean {
   return r.orgs.length > 0 && r.orgs.every((o) => !o.error && o.missing.length === 0);
 }
 
+function urlOf(ev: AuditEventLike): string | undefined {
+  try {
+    const url = JSON.parse(ev.context ?? "{}").url;
+    return typeof url === "string" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function eventText(ev: AuditEventLike): string {
   const parts = [
     ev.createdAt,
     ev.actionType ? `"${ev.actionType}"` : undefined,
-    ev.resourceType,
+    urlOf(ev),
     ev.user ? `by ${ev.user}` : undefined,
   ];
   return parts.filter(Boolean).join(" ");
 }
-
 export function renderReceipt(r: Receipt, color: boolean): string {
   const c = createColors(color);
   const lines: string[] = [c.bold(`Audit receipt for run ${r.runId}`)];

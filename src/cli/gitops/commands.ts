@@ -70,7 +70,7 @@ function context(deps: Deps): Ctx {
   const kinds = deps.kinds ?? (require("../../resources").kinds as ResourceKind[]);
   const connect =
     deps.connect ??
-    realConnect((org, m) => {
+    realConnect(io.env, (org, m) => {
       if (!warnings.has(org)) warnings.set(org, []);
       warnings.get(org)!.push(m);
     });

@@ -4,7 +4,7 @@
  */
 import type { Connect, OrgConnection, OrgSpec } from "./model";
 
-export function realConnect(onWarn: (org: string, message: string) => void): Connect {
+export function realConnect(env: NodeJS.ProcessEnv, onWarn: (org: string, message: string) => void): Connect {
   return async (org: OrgSpec, runId: string): Promise<OrgConnection> => {
     if (!org.token)
       throw new Error(
@@ -12,7 +12,9 @@ export function realConnect(onWarn: (org: string, message: string) => void): Con
       );
     // Required here, not at the top: `spot-iac --help` must not load the client.
     const api = require("../../api");
-    const client = new api.SpotClient({ token: org.token, baseUrl: org.baseUrl, frontend: "cli", runId });
+    // The environment the command runs with (not necessarily process.env) supplies the default base URL.
+    const baseUrl = org.baseUrl ?? (env.SPOTINST_BASE_URL || undefined);
+    const client = new api.SpotClient({ token: org.token, baseUrl, frontend: "cli", runId });
     const conn: OrgConnection = {
       ctx: { client, warn: (m: string) => onWarn(org.name, m) },
       // Known once an answer has carried it (the first list call), hence a getter.

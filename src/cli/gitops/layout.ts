@@ -54,9 +54,9 @@ export function plural(s: string): string {
   return s + "s";
 }
 
-/** `accountId` → `account`, `accountIds` → `accounts`; other names unchanged. */
+/** `accountId` → `account`, `accountIds` → `accounts`, `policyIds` → `policies`; other names unchanged. */
 export function refKey(field: string): string {
-  if (/[a-z]Ids$/.test(field)) return field.slice(0, -3) + "s";
+  if (/[a-z]Ids$/.test(field)) return plural(field.slice(0, -3));
   if (/[a-z]Id$/.test(field)) return field.slice(0, -2);
   return field;
 }

@@ -127,6 +127,8 @@ export interface PlanEntry {
   /** Keys of the entries this one waits for. */
   deps: string[];
   reason?: string;
+  /** It could not be planned (the organization's errors say why): neither a change nor unchanged. */
+  failed?: boolean;
   /** Not serialized: the declared object (absent for prune deletes) and the live outputs. */
   declared?: Declared;
   live?: Props;

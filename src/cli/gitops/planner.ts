@@ -10,8 +10,9 @@ import { labelField, refKey } from "./layout";
 import type { Connect, Declared, FieldView, OrgConnection, OrgPlan, OrgSpec, Plan, PlanEntry, SpotFile } from "./model";
 import type { SecretIndex } from "./journal";
 import type { Progress } from "./progress";
+import { canList, listLive, neverPruned } from "./listers";
 import { errorMessage, limiter } from "./util";
-import { REF_PLACEHOLDER, setAt } from "./validate";
+import { REF_PLACEHOLDER, setAt, standInId } from "./validate";
 
 /**
  * Stands for the id of an object created (or re-created) by the same run: known only once applied.
@@ -24,9 +25,6 @@ export const UNKNOWN_SUFFIX = " (known after apply)";
 export function isUnknown(v: unknown): v is string {
   return typeof v === "string" && v.startsWith(UNKNOWN);
 }
-
-/** A kind that can enumerate its live objects (needed for prune; not part of ResourceKind yet). */
-export type Listable = ResourceKind & { list?: (ctx: ResourceContext) => Promise<{ id: string; outputs: Props }[]> };
 
 export interface PlanOptions {
   connect: Connect;
@@ -65,12 +63,11 @@ function containsUnknown(v: unknown): boolean {
   return false;
 }
 
-/** The engine's checks need ids in their shape: UNKNOWN stands in as the kind's example id. */
+/** The engine's checks need ids in their shape: an unknown id is checked as a stand-in of the right shape. */
 function checkResolved(d: Declared, inputs: Props, layouts: KindLayout[]): { inputs: Props; failures: string[] } {
   const probe = structuredClone(inputs);
   const unknownPaths = d.refs.filter((r) => r.name !== undefined && containsUnknown(pathValue(inputs, r.inputPath)));
-  for (const r of unknownPaths)
-    setAt(probe, r.inputPath, layouts.find((l) => l.kind.name === r.kind)?.kind.importId.example ?? "id");
+  for (const r of unknownPaths) setAt(probe, r.inputPath, standInId(layouts, r.kind, r.name!));
   const res = checkInputs(d.kind, probe);
   for (const r of unknownPaths) setAt(res.inputs, r.inputPath, UNKNOWN + r.name);
   return { inputs: res.inputs, failures: res.failures.map((f) => `${f.field} ${f.message}`) };
@@ -93,7 +90,8 @@ export function priorFor(d: Declared, inputs: Props, secrets: SecretIndex, id: s
   for (const [k, f] of Object.entries(d.kind.fields)) {
     if (f.secret) {
       if (recorded[k] !== undefined) prior[k] = recorded[k];
-    } else if ((f.required || f.optional) && inputs[k] !== undefined && !containsUnknown(inputs[k])) prior[k] = inputs[k];
+    } else if ((f.required || f.optional) && inputs[k] !== undefined && !containsUnknown(inputs[k]))
+      prior[k] = inputs[k];
   }
   return prior;
 }
@@ -151,7 +149,8 @@ function fileFieldOf(layout: KindLayout, field: string): { f?: FileField; key: s
 export function createView(d: Declared, inputs: Props, names: Names): FieldView[] {
   const out: FieldView[] = [];
   for (const f of d.layout.fields) {
-    if (f.mode === "secretOut") continue;
+    // What the file says: defaults the engine fills in would only be noise.
+    if (f.mode === "secretOut" || d.inputs[f.field] === undefined) continue;
     const v = inputs[f.field];
     if (v === undefined) continue;
     out.push(
@@ -200,6 +199,24 @@ export function liveName(layout: KindLayout, id: string, live: Props, names: Nam
 
 // ---- planning ---------------------------------------------------------------------------------------
 
+/** File order, except that an object comes after what it refers to (the order apply will follow). */
+export function dependencyOrder(objects: Declared[]): Declared[] {
+  const byKey = new Map(objects.map((d) => [d.key, d]));
+  const out: Declared[] = [];
+  const seen = new Set<string>();
+  const visit = (d: Declared) => {
+    if (seen.has(d.key)) return;
+    seen.add(d.key);
+    for (const k of d.deps) {
+      const t = byKey.get(k);
+      if (t) visit(t);
+    }
+    out.push(d);
+  };
+  objects.forEach(visit);
+  return out;
+}
+
 /** Kinds a field map refers to, with the ids found in `live`. */
 function refIds(fields: Record<string, any>, live: Props, out: Map<string, Set<string>>): void {
   for (const [k, f] of Object.entries(fields)) {
@@ -229,10 +246,9 @@ async function nameReferences(
   for (const [kindName, ids] of wanted) {
     if ([...ids].every((id) => names.has(id))) continue;
     const layout = file.layouts.find((l) => l.kind.name === kindName && !l.parent);
-    const kind = layout?.kind as Listable | undefined;
-    if (!layout || !kind?.list) continue;
+    if (!layout || !canList(layout.kind)) continue;
     try {
-      for (const { id, outputs } of await run(() => kind.list!(ctx)))
+      for (const { id, outputs } of await run(() => listLive(layout.kind, ctx)))
         if (ids.has(id) && !names.has(id)) names.set(id, liveName(layout, id, outputs, names));
     } catch {
       // Names are a nicety: ids are shown instead.
@@ -280,6 +296,7 @@ async function planOrg(
       if (deps.some((s) => s.failed)) {
         opts.progress?.tick();
         entry.reason = "not planned: an object it refers to could not be planned";
+        entry.failed = true;
         return { action: "noop", failed: true };
       }
       try {
@@ -311,6 +328,7 @@ async function planOrg(
         return { id: found.id, action: entry.action };
       } catch (e) {
         out.errors.push(`${d.kind.name} "${d.name}": ${errorMessage(e)}`);
+        entry.failed = true;
         return { action: "noop", failed: true };
       } finally {
         opts.progress?.tick();
@@ -333,18 +351,25 @@ async function planOrg(
   for (const section of org.prune) {
     const layout = file.layouts.find((l) => l.key === section && !l.parent);
     if (!layout) continue;
-    const kind = layout.kind as Listable;
-    if (!kind.list) {
+    const kind = layout.kind;
+    if (!canList(kind)) {
       out.warnings.push(`prune: ${section} cannot be pruned: spot-iac cannot list live ${kind.name} objects`);
       continue;
     }
-    const declaredIds = new Set(org.objects.filter((d) => d.kind === kind).map((d) => entryOf.get(d.key)?.id));
+    const mine = org.objects.filter((d) => d.kind === kind);
+    // An object that could not be planned has no known id: its live twin would look undeclared.
+    if (mine.some((d) => entryOf.get(d.key)?.failed)) {
+      out.errors.push(`prune ${section}: skipped because a declared ${kind.name} could not be planned`);
+      continue;
+    }
+    const declaredIds = new Set(mine.map((d) => entryOf.get(d.key)?.id));
     try {
-      const live = await run(() => kind.list!(ctx));
+      const live = await run(() => listLive(kind, ctx));
       for (const { id, outputs } of live) {
         if (declaredIds.has(id)) continue;
-        if (conn.selfUserId && id === conn.selfUserId) {
-          out.warnings.push(`prune: ${kind.name} ${id} is the user whose token runs spot-iac; it is never pruned`);
+        const keep = conn.selfUserId === id ? "it is the user whose token runs spot-iac" : neverPruned(kind, outputs);
+        if (keep) {
+          out.warnings.push(`prune: ${kind.name} ${liveName(layout, id, outputs, names)} (${id}) is kept: ${keep}`);
           continue;
         }
         deletes.push({
@@ -372,7 +397,7 @@ async function planOrg(
   }
 
   const declared: PlanEntry[] = [];
-  for (const d of org.objects) {
+  for (const d of dependencyOrder(org.objects)) {
     const e = entryOf.get(d.key)!;
     const inputs = liveInputs.get(d.key)!;
     if (e.action === "create") e.fields = createView(d, inputs, names);
@@ -408,7 +433,7 @@ export async function makePlan(file: SpotFile, opts: PlanOptions): Promise<Plann
 
 export function counts(plan: Plan): Record<"create" | "update" | "replace" | "delete" | "noop", number> {
   const c = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
-  for (const o of plan.orgs) for (const e of o.entries) c[e.action]++;
+  for (const o of plan.orgs) for (const e of o.entries) if (!e.failed) c[e.action]++;
   return c;
 }
 

@@ -75,7 +75,7 @@ export function renderText(plan: Plan, o: TextOptions): string {
       );
       for (const f of e.fields) lines.push(`      ${fieldLine(f, e.action)}`);
     }
-    const unchanged = org.entries.length - changes.length;
+    const unchanged = org.entries.filter((e) => e.action === "noop" && !e.failed).length;
     if (!changes.length && !org.errors.length)
       lines.push(c.dim(`  no changes (${unchanged} object${unchanged === 1 ? "" : "s"} up to date)`));
     else if (unchanged) lines.push(c.dim(`  ${unchanged} unchanged`));
@@ -86,12 +86,18 @@ export function renderText(plan: Plan, o: TextOptions): string {
   const errors = plan.orgs.reduce((n, o) => n + o.errors.length, 0);
   const counted = counts(plan);
   const any = counted.create + counted.update + counted.replace + counted.delete > 0;
-  if (o.mode === "drift")
+  const what = o.mode === "drift" ? "drift check" : "plan";
+  if (errors)
+    lines.push(
+      c.bold(
+        c.red(`${errors} error${errors > 1 ? "s" : ""}: the ${what} is incomplete (so far ${summaryLine(plan)}).`),
+      ),
+    );
+  else if (o.mode === "drift")
     lines.push(
       any ? c.bold(c.yellow(`Drift: ${summaryLine(plan)}.`)) : c.green("No drift: live state matches the file."),
     );
   else lines.push(any ? c.bold(`Plan: ${summaryLine(plan)}.`) : c.green("No changes: live state matches the file."));
-  if (errors) lines.push(c.red(`${errors} error${errors > 1 ? "s" : ""}: the plan is incomplete.`));
   return lines.join("\n") + "\n";
 }
 
@@ -121,7 +127,7 @@ export function planJson(plan: Plan, mode: "plan" | "drift"): object {
             ...(f.forcesReplace ? { forcesReplace: true } : {}),
           })),
         })),
-      unchanged: o.entries.filter((e) => e.action === "noop").length,
+      unchanged: o.entries.filter((e) => e.action === "noop" && !e.failed).length,
       warnings: o.warnings,
       errors: o.errors,
     })),
@@ -161,7 +167,7 @@ export function renderMarkdown(plan: Plan, mode: "plan" | "drift"): string {
     );
   for (const o of plan.orgs) {
     const changes = o.entries.filter((e) => e.action !== "noop");
-    const unchanged = o.entries.length - changes.length;
+    const unchanged = o.entries.filter((e) => e.action === "noop" && !e.failed).length;
     lines.push(`#### Organization \`${o.name}\`${o.organizationId ? ` (${o.organizationId})` : ""}`);
     lines.push("");
     if (changes.length) {

@@ -107,7 +107,8 @@ function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
       case "required": {
         const key = String((e.params as Props).missingProperty);
         const desc = ps.properties?.[key]?.description;
-        out.push(src.problem(path, `missing required key "${key}"${desc ? ` (${desc})` : ""}`));
+        // At the key that owns the mapping (`azure:`), not at its first child.
+        out.push(src.problem(path, `missing required key "${key}"${desc ? ` (${desc})` : ""}`, true));
         break;
       }
       case "type":
@@ -195,6 +196,26 @@ function sortProblems(ps: FileProblem[]): FileProblem[] {
   return [...ps].sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
 }
 
+const standIns = new Map<string, string>();
+
+/**
+ * An id in the shape of the kind's documented example, distinct per referenced object (`act-12ab34cd` →
+ * `act-00000001`, `act-00000002`…), so the engine's checks can run before the real ids are known, and
+ * still tell two references to the same object from references to two objects.
+ */
+export function standInId(layouts: KindLayout[], kind: string, name: string): string {
+  const key = `${kind}\u0000${name}`;
+  let id = standIns.get(key);
+  if (!id) {
+    const example = layouts.find((l) => l.kind.name === kind)?.kind.importId.example ?? `${kind.toLowerCase()}-1`;
+    const n = (standIns.size + 1).toString(16);
+    const m = /^(.*?)([0-9a-fA-F]+)$/.exec(example);
+    id = m ? m[1] + n.padStart(m[2].length, "0").slice(-Math.max(m[2].length, n.length)) : `${example}-${n}`;
+    standIns.set(key, id);
+  }
+  return id;
+}
+
 /** Placeholder in `inputs` for a reference by name, replaced with the id at plan time. */
 export const REF_PLACEHOLDER = "\u0000ref";
 
@@ -232,6 +253,8 @@ export function fileFieldPath(fields: FileField[], enginePath: string): string {
 
 class Builder {
   problems: FileProblem[] = [];
+  /** Objects with a secret that could not be read: reported once, not again by the engine's checks. */
+  private unreadable = new Set<Declared>();
   private docPaths = new Map<Declared, Map<string, DocPath>>();
 
   constructor(
@@ -303,8 +326,9 @@ class Builder {
           file,
         };
         d.secrets.push(sec);
-        // An unreadable secret is reported once, not again as "required" by the engine's checks.
-        target[f.field] = this.secretValue(docPath, f, env, file) ?? "********";
+        const v = this.secretValue(docPath, f, env, file);
+        if (v === undefined) this.unreadable.add(d);
+        target[f.field] = v ?? "********";
         continue;
       }
       if (f.mode === "secretOut") {
@@ -438,12 +462,13 @@ class Builder {
           );
         } else if (target !== d && !d.deps.includes(target.key)) d.deps.push(target.key);
       }
+      // Without the secrets (audit) the engine's checks would only trip over the placeholders.
+      if (!this.opts.readSecrets || this.unreadable.has(d)) continue;
       // The engine's own checks, with a valid-looking stand-in id for every reference by name.
       const inputs = structuredClone(d.inputs);
       for (const r of d.refs) {
         if (r.name === undefined) continue;
-        const example = this.layouts.find((l) => l.kind.name === r.kind)?.kind.importId.example ?? "id";
-        setAt(inputs, r.inputPath, example);
+        setAt(inputs, r.inputPath, standInId(this.layouts, r.kind, r.name));
       }
       const { failures } = checkInputs(d.kind, inputs);
       const paths = this.docPaths.get(d)!;
