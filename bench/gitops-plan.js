@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global setInterval, clearInterval */
 /**
  * GitOps plan at scale: 1,000 declared objects across 10 organizations, planned against the emulator.
  * Prints wall time, API calls (counted by the emulator) and the peak memory of the planning process, for

@@ -141,10 +141,13 @@ async function render(schemaDoc) {
   // Only this provider, without provider_versions: the bindings then carry no version, so a release bump
   // does not churn every generated file, and required_providers pins nothing (the mirror decides).
   const input = { format_version: schemaDoc.format_version, provider_schemas: { [PROVIDER_FQN]: provider } };
+  // The generator adds to the document it is given (e.g. the provider's `alias`): it gets its own copy, and
+  // the committed copy is the schema exactly as the provider reports it.
+  const schemaText = JSON.stringify(input, null, 2) + "\n";
   const { TerraformProviderGenerator, CodeMaker } = loadGenerator();
   const { ConstructsMakerProviderTarget, TerraformProviderConstraint, LANGUAGES } = require("@cdktf/commons");
   const code = new CodeMaker();
-  const gen = new TerraformProviderGenerator(code, input);
+  const gen = new TerraformProviderGenerator(code, JSON.parse(schemaText));
   gen.generate(
     new ConstructsMakerProviderTarget(new TerraformProviderConstraint({ name: "spot", source: PROVIDER_SOURCE }), LANGUAGES[0]),
   );
@@ -152,8 +155,8 @@ async function render(schemaDoc) {
   try {
     await gen.save(tmp);
     const files = readTree(tmp);
-    escapeMetaArguments(files, provider);
-    files[SCHEMA_FILE] = Buffer.from(JSON.stringify(input, null, 2) + "\n");
+    escapeMetaArguments(files, JSON.parse(schemaText).provider_schemas[PROVIDER_FQN]);
+    files[SCHEMA_FILE] = Buffer.from(schemaText);
     return files;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

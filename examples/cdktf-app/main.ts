@@ -12,7 +12,7 @@
  * The provider block carries no token: the provider reads SPOTINST_TOKEN (and SPOTINST_BASE_URL) when it runs,
  * so no secret is written to the synthesized configuration.
  */
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { SpotOrganization, SpotProvider } from "../../constructs";
 
@@ -23,6 +23,8 @@ export interface SpotAdminStackProps {
   readonly namePrefix?: string;
   /** Apply `allowDeletion` so `terraform destroy` may delete the accounts (irreversible in Spot). */
   readonly allowDeletion?: boolean;
+  /** Where Terraform keeps the state; default CDKTF's (terraform.<stack>.tfstate in the app's directory). */
+  readonly stateFile?: string;
 }
 
 export class SpotAdminStack extends TerraformStack {
@@ -31,6 +33,7 @@ export class SpotAdminStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: SpotAdminStackProps = {}) {
     super(scope, id);
     const prefix = props.namePrefix ?? "example";
+    if (props.stateFile) new LocalBackend(this, { path: props.stateFile });
 
     // token and base_url come from SPOTINST_TOKEN / SPOTINST_BASE_URL at apply time.
     new SpotProvider(this, "spot", {});

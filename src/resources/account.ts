@@ -136,10 +136,14 @@ async function readAccount(
   const a = await orGone(ctx.client.accounts.get(id, { direct: true }));
   if (!a) return undefined;
   const channels = (a as WireAccount & { slackNotificationChannels?: string[] }).slackNotificationChannels ?? [];
-  // The direct answer may lack createdAt or providerExternalId; the (shared) list has them.
+  // This route is not in the OpenAPI; should its answer lack what the (shared) list carries, take it from there.
   if (a.createdAt === undefined) {
     const listed = await orGone(ctx.client.accounts.get(id));
-    if (listed) Object.assign(a, { ...listed, ...a, createdAt: listed.createdAt });
+    if (listed) {
+      a.createdAt = listed.createdAt;
+      a.providerExternalId ??= listed.providerExternalId;
+      a.cloudProvider ??= listed.cloudProvider;
+    }
   }
   return toOutputs(a, { channels: [...channels], allowDeletion });
 }
@@ -321,7 +325,12 @@ export const account: ResourceKind<AccountInputs, AccountOutputs> & {
   async find(ctx, inputs) {
     const a = await findByName(ctx, inputs.name);
     if (!a) return undefined;
-    const outputs = await readAccount(ctx, a.accountId);
+    // Channels the program does not declare are not compared, so the shared list is enough for them.
+    const outputs = await readAccount(ctx, a.accountId, {
+      accountId: a.accountId,
+      slackNotificationChannels: inputs.slackNotificationChannels,
+      allowDeletion: inputs.allowDeletion,
+    });
     return outputs && { id: a.accountId, outputs };
   },
 

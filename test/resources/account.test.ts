@@ -134,7 +134,7 @@ test("an account deleted in the console reads as gone", async () => {
 });
 
 test("accounts without managed channels are read from one shared list call", async () => {
-  const made = [];
+  const made: Awaited<ReturnType<typeof account.create>>[] = [];
   for (let i = 0; i < 3; i++) made.push(await account.create(ctx, checkedFor(account, { name: unique("listed") })));
   // State recorded without channels: the program does not manage them.
   for (const m of made) expect(m.outputs.slackNotificationChannels).toBeUndefined();
@@ -145,6 +145,16 @@ test("accounts without managed channels are read from one shared list call", asy
   expect(reads.map((r) => r?.accountId)).toEqual(made.map((m) => m.id));
   expect((await requests("GET /setup/account")) - list0).toBe(1);
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
+
+  // Adopting by name without declared channels costs no per-account call either.
+  const found = await account.find(ctx, checkedFor(account, { name: made[0].outputs.name }));
+  expect(found?.id).toBe(made[0].id);
+  expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
+
+  // GitOps prune and reference names list every account in one call.
+  const listed = await account.list(ctx);
+  expect(listed.map((x) => x.id)).toEqual(expect.arrayContaining([emu.accountId, ...made.map((m) => m.id)]));
+  expect(listed.find((x) => x.id === made[1].id)?.outputs).toMatchObject({ name: made[1].outputs.name });
 });
 
 test("a second account with the same name is refused before posting, with the way to adopt it", async () => {
