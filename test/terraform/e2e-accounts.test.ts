@@ -87,40 +87,48 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
     expect(r.code).toBe(0);
   });
 
-  it("detects changes made outside Terraform and puts them back in place", async () => {
+  it("detects changes made outside Terraform and puts them back", async () => {
     await spotApi(emu, "PUT", `/setup/account/${accountId}`, { account: { name: "renamed-outside" } });
     await spotApi(emu, "PUT", `/setup/account/${accountId}/user`, {
       userId: bobId,
       permissionStrategy: "ROLE_BASED",
       role: "editor",
     });
+    const refresh = await wd.run("plan", "-refresh-only", "-no-color", "-detailed-exitcode", "-input=false");
+    expect(refresh.stdout).toMatch(/Objects have changed outside of Terraform/);
+    expect(refresh.stdout).toMatch(/~ name\s+= "example-prod" -> "renamed-outside"/);
+    expect(refresh.stdout).toMatch(/~ role\s+= "viewer" -> "editor"/);
+
     const p = await plan();
     expect(p.code).toBe(2);
-    expect(p.stdout).toMatch(/Objects have changed outside of Terraform/);
+    expect(p.stdout).toMatch(/# spot_account\.this will be updated in-place/);
     expect(p.stdout).toMatch(/~ name\s+= "renamed-outside" -> "example-prod"/);
     expect(p.stdout).toMatch(/~ role\s+= "editor" -> "viewer"/);
-    expect(p.stdout).toMatch(/Plan: 0 to add, 2 to change, 0 to destroy/);
-    expect(p.stdout).not.toMatch(/forces replacement/);
-
     await apply();
     expect((await account())?.name).toBe("example-prod");
     expect((await bobOn())?.role).toBe("viewer");
     expect((await plan()).code).toBe(0);
   });
 
-  it("updates in place when the configuration changes (the account keeps its id)", async () => {
+  it("updates in place when the configuration changes, without replacing what references the account", async () => {
     wd.env.TF_VAR_account_name = "example-prod-2";
     wd.env.TF_VAR_existing_user_role = "editor";
+    const before = JSON.parse((await wd.ok("output", "-json")).stdout);
     const p = await plan();
     expect(p.code).toBe(2);
     expect(p.stdout).toMatch(/~ name\s+= "example-prod" -> "example-prod-2"/);
-    expect(p.stdout).toMatch(/Plan: 0 to add, 2 to change, 0 to destroy/);
+    expect(p.stdout).toMatch(/~ role\s+= "viewer" -> "editor"/);
     await apply();
     expect((await account())?.name).toBe("example-prod-2");
     expect((await bobOn())?.role).toBe("editor");
     const out = JSON.parse((await wd.ok("output", "-json")).stdout);
     expect(out.account_id.value).toBe(accountId);
     expect(out.accounts_with_this_name.value).toEqual([accountId]);
+    // A rename keeps the account id, so the external id (already in the IAM role's trust policy), the
+    // connection and the attachment must stay as they are.
+    expect(p.stdout).not.toMatch(/must be replaced|forces replacement/);
+    expect(p.stdout).toMatch(/Plan: 0 to add, 2 to change, 0 to destroy/);
+    expect(out.aws_external_id.value).toBe(before.aws_external_id.value);
   });
 
   it("imports the account (act-…) and the attachment (<accountId>/<userId>) with no change to plan", async () => {
@@ -154,8 +162,9 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
     expect(await account()).toBeDefined();
 
     wd.env.TF_VAR_allow_deletion = "true";
-    const r = await apply();
-    expect(r.stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed/);
+    const p = await plan();
+    expect(p.stdout).toMatch(/~ allow_deletion\s+= false -> true/);
+    await apply();
     const d = await wd.ok("destroy", "-no-color", "-auto-approve", "-input=false");
     expect(d.stdout).toMatch(/Destroy complete! Resources: 4 destroyed/);
     expect(await account()).toBeUndefined();
