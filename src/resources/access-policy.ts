@@ -9,6 +9,7 @@ import type { AccessPolicy as WirePolicy, PolicyAction, PolicyAssignment, Policy
 import { isNotFound, isSpotApiError } from "../api/errors";
 import type { Field } from "./schema";
 import type { CheckFailure, FieldChange, ResourceContext, ResourceKind } from "./types";
+import { readAll } from "./engine";
 
 // ---- shared: policy assignments -------------------------------------------------------------------------
 
@@ -388,5 +389,10 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
   async find(ctx, inputs) {
     const p = await findByName(ctx, inputs.name);
     return p ? { id: p.id, outputs: outputsOf(p) } : undefined;
+  },
+
+  async list(ctx) {
+    const ids = (await ctx.client.access.policies.list()).map((p) => p.id);
+    return readAll(ids, (id) => this.read(ctx, id));
   },
 };

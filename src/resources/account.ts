@@ -168,10 +168,7 @@ const DELETE_REFUSED =
   "To delete it, set allowDeletion: true and apply that first; to stop managing it and keep it, remove it from " +
   "spot-iac's state instead (Pulumi: retainOnDelete or `pulumi state delete`; Terraform: `terraform state rm`).";
 
-export const account: ResourceKind<AccountInputs, AccountOutputs> & {
-  /** Every account of the organization (GitOps prune and reference names). */
-  list(ctx: ResourceContext): Promise<{ id: string; outputs: AccountOutputs }[]>;
-} = {
+export const account: ResourceKind<AccountInputs, AccountOutputs> = {
   name: "Account",
   tfName: "account",
   description:

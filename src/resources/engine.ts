@@ -29,12 +29,17 @@ function checkValue(path: string, f: Field | undefined, t: FieldType, v: unknown
       (t === "string" && typeof v === "string") ||
       (t === "number" && typeof v === "number" && Number.isFinite(v)) ||
       (t === "bool" && typeof v === "boolean");
+    // A secret given with the wrong type must not be echoed back in the message.
+    const shown = f?.secret ? "(secret)" : JSON.stringify(v);
     if (!ok) {
-      out.push({ field: path, message: `must be a ${typeName(t)}, got ${JSON.stringify(v)}` });
+      out.push({ field: path, message: `must be a ${typeName(t)}, got ${shown}` });
       return v;
     }
     if (f?.enum && t === "string" && !f.enum.includes(v as string)) {
-      out.push({ field: path, message: `must be one of ${f.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${JSON.stringify(v)}` });
+      out.push({
+        field: path,
+        message: `must be one of ${f.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${shown}`,
+      });
     }
     return v;
   }
@@ -68,7 +73,9 @@ function checkObject(fields: Fields, raw: Props, prefix: string, out: CheckFailu
     const f = fields[key];
     if (!f || !isInput(f)) {
       if (raw[key] === undefined || raw[key] === null) continue;
-      const known = Object.entries(fields).filter(([, g]) => isInput(g)).map(([k]) => k);
+      const known = Object.entries(fields)
+        .filter(([, g]) => isInput(g))
+        .map(([k]) => k);
       out.push({
         field: prefix + key,
         message: f
@@ -97,7 +104,10 @@ function checkObject(fields: Fields, raw: Props, prefix: string, out: CheckFailu
 }
 
 /** Validate raw inputs against the kind's schema and its own check(); apply defaults. No API call. */
-export function checkInputs<I extends Props>(kind: ResourceKind<I>, raw: Props): { inputs: I; failures: CheckFailure[] } {
+export function checkInputs<I extends Props>(
+  kind: ResourceKind<I>,
+  raw: Props,
+): { inputs: I; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   const inputs = checkObject(kind.fields, raw ?? {}, "", failures) as I;
   if (failures.length === 0 && kind.check) failures.push(...kind.check(inputs));
@@ -202,7 +212,11 @@ function liveForDiff(kind: ResourceKind, desired: Props, live: Props): Props {
  * them; otherwise an absent input means "unset" and differs from a live value. Secrets compare by hash
  * when the live side only has the hash, and are skipped when Spot returns nothing to compare with.
  */
-export function diffResource<I extends Props, O extends Props>(kind: ResourceKind<I, O>, desired: I, liveRaw: O): DiffResult {
+export function diffResource<I extends Props, O extends Props>(
+  kind: ResourceKind<I, O>,
+  desired: I,
+  liveRaw: O,
+): DiffResult {
   const live = liveForDiff(kind, desired, kind.normalizeLive ? kind.normalizeLive(liveRaw, desired) : liveRaw);
   const changes: FieldChange[] = [];
   for (const [key, f] of Object.entries(kind.fields)) {
@@ -213,7 +227,8 @@ export function diffResource<I extends Props, O extends Props>(kind: ResourceKin
     if (f.secret) {
       if (want === undefined || want === null) continue;
       const same = equalSecret(want, have);
-      if (same === false) changes.push({ field: key, before: "(secret)", after: "(secret)", mode: f.onChange ?? "update", secret: true });
+      if (same === false)
+        changes.push({ field: key, before: "(secret)", after: "(secret)", mode: f.onChange ?? "update", secret: true });
       continue;
     }
     const a = normalize(f.type, want);
@@ -226,7 +241,8 @@ export function diffResource<I extends Props, O extends Props>(kind: ResourceKin
     .filter((c) => c.mode === "reject")
     .map((c) => ({
       field: c.field,
-      message: `${c.field} cannot be changed in Spot (${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}). ${kind.fields[c.field].rejectHint ?? ""}`.trim(),
+      message:
+        `${c.field} cannot be changed in Spot (${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}). ${kind.fields[c.field].rejectHint ?? ""}`.trim(),
     }));
   return { changes, replace: changes.some((c) => c.mode === "replace"), rejected };
 }
@@ -240,4 +256,17 @@ export function stripUndefined<T>(v: T): T {
     return r as T;
   }
   return v;
+}
+
+/** Read each id through `read`, dropping the ones that vanished meanwhile (kinds' list() helpers). */
+export async function readAll<O>(
+  ids: string[],
+  read: (id: string) => Promise<O | undefined>,
+): Promise<{ id: string; outputs: O }[]> {
+  const out: { id: string; outputs: O }[] = [];
+  for (const id of ids) {
+    const outputs = await read(id);
+    if (outputs) out.push({ id, outputs });
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import { isNotFound } from "../api/errors";
 import { accountIdShape, changed } from "./access-policy";
 import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "./types";
 import { EMAIL, emailShape, sameEmail } from "./user";
+import { readAll } from "./engine";
 
 export interface Subscription {
   type: "email" | "webhook" | "slack" | "sns";
@@ -416,5 +417,13 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
     const id = slash > 0 ? importId.slice(slash + 1) : importId;
     const outputs = await read(ctx, id, accountId ? { accountId } : undefined);
     return outputs ? { id, outputs } : undefined;
+  },
+
+  async list(ctx) {
+    // Spot lists notification policies per account only.
+    const ids = new Set<string>();
+    for (const a of await ctx.client.accounts.list())
+      for (const p of await ctx.client.notifications.list({ accountId: a.accountId })) ids.add(p.policyId);
+    return readAll([...ids], (id) => this.read(ctx, id));
   },
 };

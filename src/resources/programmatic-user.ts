@@ -19,6 +19,7 @@ import {
 } from "./access-policy";
 import type { CheckFailure, Props, ResourceContext, ResourceKind } from "./types";
 import { orgIdOf, rollback, userGroupIdsField } from "./user";
+import { readAll } from "./engine";
 
 export interface AccountRole {
   accountId: string;
@@ -251,5 +252,11 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
     }
     const outputs = await read(ctx, id);
     return outputs ? { id, outputs } : undefined;
+  },
+
+  async list(ctx) {
+    const users = await ctx.client.users.listOrganization();
+    const ids = users.filter((u) => u.type === "programmatic").map((u) => u.userId);
+    return readAll(ids, (id) => this.read(ctx, id));
   },
 };

@@ -69,6 +69,13 @@ export interface ResourceKind<I extends Props = Props, O extends Props = Props> 
   delete(ctx: ResourceContext, id: string, live: O): Promise<void>;
   /** Find an existing object matching the natural key of `inputs` (adopt, safe create). */
   find(ctx: ResourceContext, inputs: I): Promise<{ id: string; outputs: O } | undefined>;
+  /**
+   * Every object of this kind the token can see (GitOps prune enumerates with it). Absent where Spot cannot
+   * enumerate the kind or deleting it is impossible (cloud connections).
+   */
+  list?(ctx: ResourceContext): Promise<{ id: string; outputs: O }[]>;
+  /** Why prune must never delete this live object (e.g. an organization admin), or undefined. */
+  pruneGuard?(live: O): string | undefined;
   /** Read by import id (e.g. "<accountId>/<userId>"); defaults to read(ctx, importId). */
   importById?(ctx: ResourceContext, importId: string): Promise<{ id: string; outputs: O } | undefined>;
   /**

@@ -10,6 +10,7 @@ import { isNotFound } from "../api/errors";
 import { accountIdShape, idShape } from "./access-policy";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
 import { emailShape, sameEmail } from "./user";
+import { readAll } from "./engine";
 
 export interface UserAttachmentInputs {
   accountId: string;
@@ -273,5 +274,11 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
     const p = parseId(importId);
     if (!p) return undefined;
     return readAttachment(ctx, p.accountId, p.user.includes("@") ? { email: p.user } : { userId: p.user });
+  },
+
+  async list(ctx) {
+    const users = await ctx.client.users.list();
+    const ids = users.flatMap((u) => (u.mappedAccountIds ?? []).map((a) => `${a}/${u.userId}`));
+    return readAll(ids, (id) => this.read(ctx, id));
   },
 };

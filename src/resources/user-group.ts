@@ -16,6 +16,7 @@ import {
   type Assignment,
 } from "./access-policy";
 import type { ResourceContext, ResourceKind } from "./types";
+import { readAll } from "./engine";
 
 export interface UserGroupInputs {
   name: string;
@@ -170,5 +171,10 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
     if (!id) return undefined;
     const outputs = await read(ctx, id);
     return outputs ? { id, outputs } : undefined;
+  },
+
+  async list(ctx) {
+    const ids = (await ctx.client.access.userGroups.list()).map((g) => g.id);
+    return readAll(ids, (id) => this.read(ctx, id));
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { OrganizationUser, UserDetails } from "../api/types";
 import { isNotFound } from "../api/errors";
-import { hashSecret, SECRET_HASH_PREFIX } from "./engine";
+import { hashSecret, readAll, SECRET_HASH_PREFIX } from "./engine";
 import {
   assignmentsField,
   assignmentsFromLive,
@@ -284,6 +284,18 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
     if (!id) return undefined;
     const outputs = await read(ctx, id);
     return outputs ? { id, outputs } : undefined;
+  },
+
+  async list(ctx) {
+    const users = await ctx.client.users.listOrganization();
+    const ids = users.filter((u) => (u.type ?? "personal") === "personal").map((u) => u.userId);
+    return readAll(ids, (id) => this.read(ctx, id));
+  },
+
+  pruneGuard(live) {
+    // No "who am I" endpoint exists and the token running spot-iac belongs to an admin: deleting admins
+    // could lock the run out half-way.
+    return live.role === "admin" ? "organization admins are never pruned (remove them in the Spot console)" : undefined;
   },
 };
 

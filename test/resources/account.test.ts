@@ -152,7 +152,7 @@ test("accounts without managed channels are read from one shared list call", asy
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
 
   // GitOps prune and reference names list every account in one call.
-  const listed = await account.list(ctx);
+  const listed = await account.list!(ctx);
   expect(listed.map((x) => x.id)).toEqual(expect.arrayContaining([emu.accountId, ...made.map((m) => m.id)]));
   expect(listed.find((x) => x.id === made[1].id)?.outputs).toMatchObject({ name: made[1].outputs.name });
 });

@@ -11,13 +11,24 @@ const kind: ResourceKind = {
   fields: {
     name: { type: "string", required: true, description: "Name." },
     role: { type: "string", optional: true, default: "viewer", enum: ["viewer", "editor"], description: "Role." },
-    email: { type: "string", required: true, onChange: "reject", rejectHint: "Create a new user.", description: "E-mail." },
+    email: {
+      type: "string",
+      required: true,
+      onChange: "reject",
+      rejectHint: "Create a new user.",
+      description: "E-mail.",
+    },
     region: { type: "string", optional: true, onChange: "replace", description: "Region." },
     tags: { type: { set: "string" }, optional: true, description: "Tags." },
     note: { type: "string", optional: true, computed: true, description: "Server fills it." },
     password: { type: "string", optional: true, secret: true, description: "Password." },
     orgId: { type: "string", computed: true, description: "Output." },
-    port: { type: "number", optional: true, validate: (v) => (v > 65535 ? "must be ≤ 65535" : undefined), description: "Port." },
+    port: {
+      type: "number",
+      optional: true,
+      validate: (v) => (v > 65535 ? "must be ≤ 65535" : undefined),
+      description: "Port.",
+    },
   },
   read: async () => undefined,
   create: async () => ({ id: "x", outputs: {} }),
@@ -64,9 +75,13 @@ describe("diffResource", () => {
   });
   it("compares secrets by hash and never reveals them", () => {
     const base = { name: "a", email: "a@b.c", role: "viewer", tags: ["x", "y"] };
-    expect(diffResource(kind, { ...base, password: "s3cret" }, { ...live, password: hashSecret("s3cret") }).changes).toEqual([]);
+    expect(
+      diffResource(kind, { ...base, password: "s3cret" }, { ...live, password: hashSecret("s3cret") }).changes,
+    ).toEqual([]);
     const d = diffResource(kind, { ...base, password: "new" }, { ...live, password: hashSecret("s3cret") });
-    expect(d.changes).toEqual([{ field: "password", before: "(secret)", after: "(secret)", mode: "update", secret: true }]);
+    expect(d.changes).toEqual([
+      { field: "password", before: "(secret)", after: "(secret)", mode: "update", secret: true },
+    ]);
     expect(JSON.stringify(d)).not.toContain("new");
     // Spot returns nothing to compare with: unknown, not a change
     expect(diffResource(kind, { ...base, password: "x" }, live).changes).toEqual([]);
@@ -77,7 +92,11 @@ describe("helpers", () => {
   it("normalizes and strips", () => {
     expect(normalize({ set: "string" }, ["b", "a", "b"])).toEqual(["a", "b"]);
     expect(normalize({ list: "string" }, [])).toBeUndefined();
-    expect(stripUndefined({ a: 1, b: undefined, c: [1, undefined], d: { e: undefined } })).toEqual({ a: 1, c: [1], d: {} });
+    expect(stripUndefined({ a: 1, b: undefined, c: [1, undefined], d: { e: undefined } })).toEqual({
+      a: 1,
+      c: [1],
+      d: {},
+    });
     expect(snakeCase("organizationId")).toBe("organization_id");
     expect(snakeCase("iamRole")).toBe("iam_role");
   });
@@ -104,9 +123,26 @@ describe("nested objects", () => {
     },
   };
   it("ignores nested outputs and unset computed values but sees real changes", () => {
-    const live = { name: "a", statements: [{ effect: "DENY", sid: "s2", createdAt: "t" }, { effect: "ALLOW", sid: "s1", createdAt: "t" }] };
-    expect(diffResource(nestedKind, { name: "a", statements: [{ effect: "ALLOW" }, { effect: "DENY" }] }, live).changes).toEqual([]);
-    const d = diffResource(nestedKind, { name: "a", statements: [{ effect: "ALLOW", sid: "x" }, { effect: "DENY" }] }, live);
+    const live = {
+      name: "a",
+      statements: [
+        { effect: "DENY", sid: "s2", createdAt: "t" },
+        { effect: "ALLOW", sid: "s1", createdAt: "t" },
+      ],
+    };
+    expect(
+      diffResource(nestedKind, { name: "a", statements: [{ effect: "ALLOW" }, { effect: "DENY" }] }, live).changes,
+    ).toEqual([]);
+    const d = diffResource(
+      nestedKind,
+      { name: "a", statements: [{ effect: "ALLOW", sid: "x" }, { effect: "DENY" }] },
+      live,
+    );
     expect(d.changes.map((c) => c.field)).toEqual(["statements"]);
   });
+});
+
+it("never echoes a secret given with the wrong type", () => {
+  const r = checkInputs(kind, { name: "a", email: "a@b.c", password: 123456789 });
+  expect(r.failures).toEqual([{ field: "password", message: "must be a string, got (secret)" }]);
 });
