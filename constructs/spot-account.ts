@@ -157,6 +157,7 @@ export class SpotAccount extends Construct {
     if (props.gcp) {
       this.warnIfLiteral("gcp.serviceAccountKey", props.gcp.serviceAccountKey);
       this.warnIfLiteral("gcp.privateKey", props.gcp.privateKey);
+      this.warnIfLiteral("gcp.privateKeyId", props.gcp.privateKeyId);
       this.gcpConnection = new GcpConnection(this, "gcp-connection", {
         ...props.gcp,
         accountId: this.accountId,

@@ -54,7 +54,10 @@ function sourceSchemaDocument() {
 function loadGenerator() {
   // @cdktf/commons (loaded by the generator) reports to HashiCorp's checkpoint service and runs
   // `terraform version` when it is imported; neither is needed to generate code from a schema.
-  const saved = { CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE, TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME };
+  const saved = {
+    CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE,
+    TERRAFORM_BINARY_NAME: process.env.TERRAFORM_BINARY_NAME,
+  };
   process.env.CHECKPOINT_DISABLE = "1";
   process.env.TERRAFORM_BINARY_NAME = path.join(os.tmpdir(), "spot-iac-no-terraform-needed");
   try {
@@ -118,7 +121,8 @@ function escapeMetaArguments(files, provider) {
         const at = text.search(/export class \w+ extends cdktf\.Terraform(Resource|DataSource) \{/);
         if (at < 0 || !text.includes(getter, at)) continue;
         const fixed =
-          text.slice(0, at) + text.slice(at).replace(getter, `  public get ${camel(name)}Attribute() {\n    return this.get`);
+          text.slice(0, at) +
+          text.slice(at).replace(getter, `  public get ${camel(name)}Attribute() {\n    return this.get`);
         files[p] = Buffer.from(fixed);
         renamed.push(`${type}.${name} → ${camel(name)}Attribute`);
       }
@@ -149,7 +153,10 @@ async function render(schemaDoc) {
   const code = new CodeMaker();
   const gen = new TerraformProviderGenerator(code, JSON.parse(schemaText));
   gen.generate(
-    new ConstructsMakerProviderTarget(new TerraformProviderConstraint({ name: "spot", source: PROVIDER_SOURCE }), LANGUAGES[0]),
+    new ConstructsMakerProviderTarget(
+      new TerraformProviderConstraint({ name: "spot", source: PROVIDER_SOURCE }),
+      LANGUAGES[0],
+    ),
   );
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "spot-constructs-"));
   try {
@@ -224,7 +231,16 @@ async function main(argv) {
   return 0;
 }
 
-module.exports = { render, META_ARGUMENTS, compare, write, sourceSchemaDocument, PROVIDER_FQN, SCHEMA_FILE, DEFAULT_OUT };
+module.exports = {
+  render,
+  META_ARGUMENTS,
+  compare,
+  write,
+  sourceSchemaDocument,
+  PROVIDER_FQN,
+  SCHEMA_FILE,
+  DEFAULT_OUT,
+};
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -108,7 +108,7 @@ ${args.join("\n")}
 /**
  * ${comment(kind.description)}
  *
- * ${comment(adoptNote)}${kind.irreversibleDelete ? `\n *\n * Deleting a ${n} cannot be undone: it is refused unless \`allowDeletion\` is true in state.` : ""}
+ * ${comment(adoptNote)}${kind.irreversibleDelete ? `\n *\n * Deleting ${/^[AEIOU]/.test(n) ? "an" : "a"} ${n} cannot be undone: it is refused unless \`allowDeletion\` is true in state.` : ""}
  */
 export class ${n} extends SpotResource {
 ${outs.join("\n")}

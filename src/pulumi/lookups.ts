@@ -12,6 +12,11 @@ import { Connection } from "./resource";
 export interface LookupOptions {
   /** The organization to query; default: the stack's `spot:token`, `spot:baseUrl`, `spot:account`. */
   connection?: Connection;
+  /**
+   * Resources to wait for before looking up (Output form only): lookups otherwise run as soon as their
+   * arguments are known, possibly before resources declared earlier in the program exist.
+   */
+  dependsOn?: pulumi.Resource[];
   /** Advanced (tests): module id of an alternative registry (see SpotResourceOptions.registry). */
   registry?: string;
 }
@@ -100,8 +105,10 @@ function resolvedLookup(
   const c = opts?.connection;
   const reg = loadRegistry(opts?.registry);
   const lookup = findLookup(reg, name);
+  // A custom resource exists once its id is known; a component once its urn is.
+  const ready = (opts?.dependsOn ?? []).map((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn));
   const out = pulumi
-    .all([args ?? {}, c?.token, c?.baseUrl, c?.account])
+    .all([args ?? {}, c?.token, c?.baseUrl, c?.account, pulumi.all(ready)])
     .apply(([a, token, baseUrl, account]) => run(name, a as Props, { token, baseUrl, account }, opts?.registry));
   // The token made everything derived from it secret; the result holds no token, so only results with
   // secret fields stay secret.
@@ -117,7 +124,7 @@ export function invokeLookupOutput<R>(name: string, args?: pulumi.Inputs, opts?:
 /** Runs a lookup and returns a Promise of its plain result. */
 export async function invokeLookup<R>(name: string, args?: Props, opts?: LookupOptions): Promise<R> {
   const c = opts?.connection;
-  if (!c) return (await run(name, args ?? {}, {}, opts?.registry)) as R;
+  if (!c && !opts?.dependsOn?.length) return (await run(name, args ?? {}, {}, opts?.registry)) as R;
   // A Connection's token is an Output; the SDK's Output keeps its value behind an internal promise().
   const out = resolvedLookup(name, args, opts) as unknown as { promise(): Promise<R> };
   return out.promise();

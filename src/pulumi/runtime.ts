@@ -274,6 +274,11 @@ function sameConnection(a: ConnectionSettings | undefined, b: ConnectionSettings
   return norm(a) === norm(b);
 }
 
+/** "an Account", "a User". */
+function article(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+}
+
 function labelOf(kind: ResourceKind, id: string | undefined): string {
   return id ? `${kind.name} ${id}` : kind.name;
 }
@@ -394,7 +399,7 @@ export async function diff(registry: string, kindName: string, id: string, olds:
     const replaces = d.changes.filter((c) => c.mode === "replace").map((c) => c.field);
     if (replaces.length && kind.irreversibleDelete && o.fields.allowDeletion !== true) {
       throw new Error(
-        `changing ${replaces.join(", ")} replaces the ${kind.name}, and deleting a ${kind.name} cannot be undone. ` +
+        `changing ${replaces.join(", ")} replaces the ${kind.name}, and deleting ${article(kind.name)} cannot be undone. ` +
           `To allow it, first set allowDeletion: true and run pulumi up (it is recorded in state), then make this change; ` +
           `or keep ${replaces.join(", ")} as it is.`,
       );
@@ -537,7 +542,7 @@ export async function remove(registry: string, kindName: string, id: string, pro
     if (!live) return; // already gone: nothing to delete, and nothing irreversible happens
     if (kind.irreversibleDelete && fields.allowDeletion !== true) {
       throw new Error(
-        `deleting a ${kind.name} cannot be undone, so spot-iac refused. To delete it, set allowDeletion: true and run ` +
+        `deleting ${article(kind.name)} cannot be undone, so spot-iac refused. To delete it, set allowDeletion: true and run ` +
           `pulumi up, then remove it; to stop managing it and keep it, use the retainOnDelete resource option or pulumi state delete.`,
       );
     }

@@ -10,7 +10,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { schemaDocument } from "../../src/terraform/install";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const gen = require("../../scripts/generate-constructs.js") as {
   render(doc: unknown): Promise<Record<string, Buffer>>;
   compare(files: Record<string, Buffer>, dir: string): string[];

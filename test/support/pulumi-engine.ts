@@ -375,10 +375,11 @@ class Deployment {
     };
 
     if (!old) {
-      this.steps.push({ op: "create", urn });
+      const step: Step = { op: "create", urn };
+      this.steps.push(step);
       if (this.preview) return { id: undefined, state: {} };
       const rec = await create();
-      this.steps[this.steps.length - 1].id = rec.id;
+      step.id = rec.id;
       this.put(rec);
       return result(rec);
     }
