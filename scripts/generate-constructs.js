@@ -87,48 +87,23 @@ function readTree(dir) {
 
 /**
  * Terraform meta-arguments, which CDKTF's resource and data source classes already declare as properties
- * (TerraformMetaArguments). The generator does not escape attribute names that collide with them, so a
- * computed attribute `count` would become `get count()` over the base class's `count` property: tsc
- * rejects that (TS2611), and at run time it would shadow the meta-argument. Such getters are renamed
- * `<name>Attribute` (the generator's own convention for reserved names); an *input* of that name cannot
- * be expressed in CDKTF at all, so it is an error to fix in the resource schema.
+ * (TerraformMetaArguments). An attribute of that name cannot be set in HCL, and the generator would emit a
+ * getter over the base class's property (tsc: TS2611), so the resource schema must not use these names.
  */
 const META_ARGUMENTS = ["count", "for_each", "depends_on", "provider", "lifecycle", "provisioners", "connection"];
 
-function camel(name) {
-  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-
-function escapeMetaArguments(files, provider) {
+function refuseMetaArguments(provider) {
   const blocks = [
     ...Object.entries(provider.resource_schemas || {}).map(([t, s]) => ["resource", t, s]),
     ...Object.entries(provider.data_source_schemas || {}).map(([t, s]) => ["data source", t, s]),
   ];
-  const renamed = [];
-  for (const [what, type, schema] of blocks) {
-    for (const [name, attr] of Object.entries(schema.block.attributes || {})) {
-      if (!META_ARGUMENTS.includes(name)) continue;
-      if (attr.required || attr.optional)
+  for (const [what, type, schema] of blocks)
+    for (const name of Object.keys(schema.block.attributes || {}))
+      if (META_ARGUMENTS.includes(name))
         throw new Error(
-          `${what} ${type}: the input attribute "${name}" is a Terraform meta-argument and cannot be set in CDKTF ` +
-            `(nor in HCL); rename the field in its resource schema (src/resources)`,
+          `${what} ${type}: the attribute "${name}" is a Terraform meta-argument name; rename the field in its ` +
+            "resource schema (src/resources)",
         );
-      const getter = `  public get ${camel(name)}() {\n    return this.get`;
-      const hits = Object.keys(files).filter((p) => p.endsWith("/index.ts") && files[p].includes(`'${type}'`));
-      for (const p of hits) {
-        const text = files[p].toString("utf8");
-        // Only the resource class itself (the last class of the file) extends the meta-argument holder.
-        const at = text.search(/export class \w+ extends cdktf\.Terraform(Resource|DataSource) \{/);
-        if (at < 0 || !text.includes(getter, at)) continue;
-        const fixed =
-          text.slice(0, at) +
-          text.slice(at).replace(getter, `  public get ${camel(name)}Attribute() {\n    return this.get`);
-        files[p] = Buffer.from(fixed);
-        renamed.push(`${type}.${name} → ${camel(name)}Attribute`);
-      }
-    }
-  }
-  return renamed;
 }
 
 /**
@@ -147,6 +122,7 @@ async function render(schemaDoc) {
   const input = { format_version: schemaDoc.format_version, provider_schemas: { [PROVIDER_FQN]: provider } };
   // The generator adds to the document it is given (e.g. the provider's `alias`): it gets its own copy, and
   // the committed copy is the schema exactly as the provider reports it.
+  refuseMetaArguments(provider);
   const schemaText = JSON.stringify(input, null, 2) + "\n";
   const { TerraformProviderGenerator, CodeMaker } = loadGenerator();
   const { ConstructsMakerProviderTarget, TerraformProviderConstraint, LANGUAGES } = require("@cdktf/commons");
@@ -162,7 +138,6 @@ async function render(schemaDoc) {
   try {
     await gen.save(tmp);
     const files = readTree(tmp);
-    escapeMetaArguments(files, JSON.parse(schemaText).provider_schemas[PROVIDER_FQN]);
     files[SCHEMA_FILE] = Buffer.from(schemaText);
     return files;
   } finally {

@@ -138,16 +138,17 @@ function renderLookup(l) {
     ([k, f]) => `${doc(f, "  ")}  ${k}${f.required || f.computed ? "" : "?"}: ${plainType(f.type, f)};`,
   );
   const q = optionalArgs ? "?" : "";
+  // A lookup without arguments still gets both names, as an empty object type.
+  const argsType = (name, lines) =>
+    lines.length
+      ? `export interface ${name} {\n${lines.join("\n")}\n}`
+      : `export type ${name} = Record<string, never>;`;
   return `
 /** Arguments of {@link ${fn}}. */
-export interface Get${T}Args {
-${plainArgs.join("\n")}
-}
+${argsType(`Get${T}Args`, plainArgs)}
 
 /** Arguments of {@link ${fn}Output}. */
-export interface Get${T}OutputArgs {
-${inArgs.join("\n")}
-}
+${argsType(`Get${T}OutputArgs`, inArgs)}
 
 /** Result of {@link ${fn}}. */
 export interface Get${T}Result {

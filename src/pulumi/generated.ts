@@ -27,7 +27,7 @@ export interface OrganizationArgs extends SpotResourceArgs {
  *
  * Adopt an existing one: `adopt: true` finds it by name; `adopt: "606012345678/acme"` names it (<organizationId>/<name> (numeric id, then the current name)).
  *
- * Deleting a Organization cannot be undone: it is refused unless `allowDeletion` is true in state.
+ * Deleting an Organization cannot be undone: it is refused unless `allowDeletion` is true in state.
  */
 export class Organization extends SpotResource {
   /**
@@ -89,7 +89,7 @@ export interface AccountArgs extends SpotResourceArgs {
  *
  * Adopt an existing one: `adopt: true` finds it by name; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  *
- * Deleting a Account cannot be undone: it is refused unless `allowDeletion` is true in state.
+ * Deleting an Account cannot be undone: it is refused unless `allowDeletion` is true in state.
  */
 export class Account extends SpotResource {
   /**
@@ -1421,10 +1421,10 @@ export class NotificationPolicy extends SpotResource {
 }
 
 /** Arguments of {@link getOrganization}. */
-export interface GetOrganizationArgs {}
+export type GetOrganizationArgs = Record<string, never>;
 
 /** Arguments of {@link getOrganizationOutput}. */
-export interface GetOrganizationOutputArgs {}
+export type GetOrganizationOutputArgs = Record<string, never>;
 
 /** Result of {@link getOrganization}. */
 export interface GetOrganizationResult {
@@ -1769,7 +1769,7 @@ export interface GetAuditEventsResult {
    *
    * Set by Spot.
    */
-  count?: number;
+  eventCount?: number;
 }
 
 /** Events of the organization's audit log (GET /audit/events) in a time window, oldest first; optionally only those of one account or of one spot-iac run (every request spot-iac sends carries its run id in the User-Agent, which Spot records). Secrets in the recorded request payloads are masked. */

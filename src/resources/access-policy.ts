@@ -325,7 +325,7 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
       validate: (list: Statement[]) => (list.length ? undefined : "must hold at least one statement"),
       description: "The policy's statements, in order. Updated in place (the whole content is replaced).",
     },
-    policyId: { type: "string", computed: true, description: "The policy id (pol-…)." },
+    policyId: { type: "string", stable: true, computed: true, description: "The policy id (pol-…)." },
     policyType: {
       type: "string",
       computed: true,

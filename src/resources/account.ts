@@ -208,8 +208,12 @@ export const account: ResourceKind<AccountInputs, AccountOutputs> = {
         "Deleting an account cannot be undone: spot-iac refuses to delete (or replace) it unless this is true, " +
         "applied before the deletion. A setting of spot-iac only; never sent to Spot.",
     },
-    accountId: { type: "string", description: "Id of the account (act-…); also the resource id." },
-    organizationId: { type: "string", description: "Id of the organization the account belongs to (numeric)." },
+    accountId: { type: "string", stable: true, description: "Id of the account (act-…); also the resource id." },
+    organizationId: {
+      type: "string",
+      stable: true,
+      description: "Id of the organization the account belongs to (numeric).",
+    },
     providerExternalId: {
       type: "string",
       description:
@@ -220,7 +224,7 @@ export const account: ResourceKind<AccountInputs, AccountOutputs> = {
       type: "string",
       description: "Cloud the account is connected to, when Spot reports it (e.g. AWS, AZURE, GCP).",
     },
-    createdAt: { type: "string", description: "When the account was created (ISO 8601)." },
+    createdAt: { type: "string", stable: true, description: "When the account was created (ISO 8601)." },
   },
 
   async read(ctx, id, prior) {

@@ -255,7 +255,7 @@ export const auditEventsLookup: Lookup<AuditEventsArgs, Record<string, unknown>>
       },
       description: "The matching events, oldest first.",
     },
-    count: { type: "number", description: "Number of matching events." },
+    eventCount: { type: "number", description: "Number of matching events." },
   },
   async run(ctx, args) {
     const from = toEpochMs(args.from)!;
@@ -281,6 +281,6 @@ export const auditEventsLookup: Lookup<AuditEventsArgs, Record<string, unknown>>
         responseStatus: e.responseStatus,
         context: typeof e.context === "string" ? redact(e.context) : e.context,
       }));
-    return { events, count: events.length };
+    return { events, eventCount: events.length };
   },
 };

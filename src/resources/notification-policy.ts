@@ -309,8 +309,8 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
       optional: true,
       description: "Resource selector: resources matched by these rules. Use exactly one selector. Updated in place.",
     },
-    policyId: { type: "string", computed: true, description: "The policy id (snp-…)." },
-    owner: { type: "string", computed: true, description: "The user who owns the policy (its creator)." },
+    policyId: { type: "string", stable: true, computed: true, description: "The policy id (snp-…)." },
+    owner: { type: "string", stable: true, computed: true, description: "The user who owns the policy (its creator)." },
   },
 
   check(inputs) {

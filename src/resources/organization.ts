@@ -91,7 +91,11 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
         "Deleting an organization cannot be undone: spot-iac refuses to delete (or replace) it unless this is " +
         "true, applied before the deletion. A setting of spot-iac only; never sent to Spot.",
     },
-    organizationId: { type: "string", description: "Id of the organization (numeric); also the resource id." },
+    organizationId: {
+      type: "string",
+      stable: true,
+      description: "Id of the organization (numeric); also the resource id.",
+    },
   },
 
   async read(ctx, id, prior) {

@@ -128,8 +128,13 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
         "The API token (secret). Spot returns it only when the user is created: it is kept in state from then on and " +
         "is absent for a programmatic user that was adopted or imported.",
     },
-    userId: { type: "string", computed: true, description: "The programmatic user id (pu-…)." },
-    organizationId: { type: "string", computed: true, description: "Id of the organization it belongs to." },
+    userId: { type: "string", stable: true, computed: true, description: "The programmatic user id (pu-…)." },
+    organizationId: {
+      type: "string",
+      stable: true,
+      computed: true,
+      description: "Id of the organization it belongs to.",
+    },
   },
 
   check(inputs) {

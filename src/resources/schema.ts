@@ -49,6 +49,13 @@ export interface Field {
    * instead and the CLI resolves it; it also orders creation.
    */
   ref?: string;
+  /**
+   * An output that never changes once the object exists (ids, creation time). An in-place update plans it as
+   * its current value instead of "known after apply", so what references it (e.g. an account id) is not
+   * needlessly replaced. Wrong here means Terraform's "inconsistent result after apply": mark only what Spot
+   * cannot change.
+   */
+  stable?: boolean;
   /** Never sent to Spot and never read back: a setting of spot-iac itself (e.g. allowDeletion). */
   local?: boolean;
   /** Extra validation: return a message saying what is wrong and how to fix it, or undefined. */

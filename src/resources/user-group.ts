@@ -104,8 +104,8 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
         "[] empties the group.",
     },
     policies: assignmentsField("group", " Omit it or give [] for none."),
-    userGroupId: { type: "string", computed: true, description: "The group id (ugr-…)." },
-    createdAt: { type: "string", computed: true, description: "When Spot created the group." },
+    userGroupId: { type: "string", stable: true, computed: true, description: "The group id (ugr-…)." },
+    createdAt: { type: "string", stable: true, computed: true, description: "When Spot created the group." },
   },
 
   check(inputs) {

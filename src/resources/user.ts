@@ -183,8 +183,13 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
       ` Omit it or give [] for none. Spot's built-in account viewer policy ("3") is ignored unless declared.`,
     ),
     userGroupIds: userGroupIdsField("user"),
-    userId: { type: "string", computed: true, description: "The user id (u-…)." },
-    organizationId: { type: "string", computed: true, description: "Id of the organization the user belongs to." },
+    userId: { type: "string", stable: true, computed: true, description: "The user id (u-…)." },
+    organizationId: {
+      type: "string",
+      stable: true,
+      computed: true,
+      description: "Id of the organization the user belongs to.",
+    },
     displayName: { type: "string", computed: true, description: "Name Spot displays: first and last name." },
   },
 

@@ -623,7 +623,7 @@ export class TerraformProvider {
           break;
         case "field":
           if (a.writeOnly) planned[a.name] = null;
-          else if (!isInput(a.def!)) planned[a.name] = remoteChange ? UNKNOWN : prior[a.name];
+          else if (!isInput(a.def!)) planned[a.name] = remoteChange && !a.def!.stable ? UNKNOWN : prior[a.name];
           else if (c === null && defaultOf(a) !== undefined) planned[a.name] = defaultOf(a);
           else planned[a.name] = this.markNestedComputed(a, proposed[a.name]);
           break;

@@ -81,17 +81,22 @@ describe("examples/pulumi-multi-org", () => {
 
     // The external id fed the trust policy and the connection.
     expect(outputs.awsExternalId).toBeTruthy();
-    expect(JSON.parse(outputs.spotTrustPolicy).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe(outputs.awsExternalId);
+    expect(JSON.parse(outputs.spotTrustPolicy).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe(
+      outputs.awsExternalId,
+    );
     const conn = await a.credentials.getAws(outputs.orgAProdAccountId);
     expect(conn?.iamRole).toBe("arn:aws:iam::123456789012:role/SpotRole-prod");
 
     // Alice is attached with a role per account; Bob in organization B.
-    const roles = (m: { accountId: string; role?: string }[]) => Object.fromEntries(m.map((x) => [x.accountId, x.role]));
+    const roles = (m: { accountId: string; role?: string }[]) =>
+      Object.fromEntries(m.map((x) => [x.accountId, x.role]));
     expect(roles(await a.users.accountMappings("alice@example.com"))).toMatchObject({
       [outputs.orgAProdAccountId]: "editor",
       [outputs.orgAStagingAccountId]: "viewer",
     });
-    expect(roles(await b.users.accountMappings("bob@example.com"))).toMatchObject({ [outputs.orgBProdAccountId]: "editor" });
+    expect(roles(await b.users.accountMappings("bob@example.com"))).toMatchObject({
+      [outputs.orgBProdAccountId]: "editor",
+    });
   });
 
   it("the CI user's token is a secret output that works, and no secret is in state in plain text", async () => {
@@ -102,6 +107,13 @@ describe("examples/pulumi-multi-org", () => {
     const state = loadState(opts(RUN_1).stateFile);
     expect(state.find((r) => r.name === "a-ci")!.secretOutputs).toContain("token");
     expect(state.find((r) => r.name === "b-prod")!.secretOutputs).toContain("__connection");
+    // Each resource's serialized provider is what the generated class produced: small, a module id and a kind.
+    for (const r of state) {
+      expect(r.type).toMatch(/^pulumi-nodejs:dynamic\/spot:[A-Z]\w+$/);
+      expect(r.inputs.__provider.length).toBeLessThan(4000);
+      expect(r.inputs.__provider).toContain(JSON.stringify(r.type.split(":").pop()));
+      expect(r.inputs.__provider).not.toMatch(/checkInputs|diffResource|SpotClient|token/);
+    }
     const raw = fs.readFileSync(opts(RUN_1).stateFile, "utf8");
     for (const s of [emu.token, orgB.token, outputs.ciToken]) expect(raw).not.toContain(s);
   });

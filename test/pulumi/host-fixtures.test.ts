@@ -433,14 +433,16 @@ describe("connections (several organizations)", () => {
 
 describe("nothing secret leaks", () => {
   it("a secret echoed in an error message is masked", async () => {
-    const e = await rejects(host.create(host.urn("l2"), { ...P("Link"), target: "gcp", clientSecret: "leak-SECRET-0042" }));
+    const e = await rejects(
+      host.create(host.urn("l2"), { ...P("Link"), target: "gcp", clientSecret: "leak-SECRET-0042" }),
+    );
     expect(e.message).toBe("Link: 400 invalid client secret [REDACTED]");
   });
 
-
   it("host output and engine logs hold no token or password", () => {
     const all = host.stdout + host.stderr + JSON.stringify(host.engineLogs) + Object.values(text).join("");
-    for (const s of [TOKEN_A, TOKEN_B, "pw-PLAIN-123", "pw-NEW-456", "cs-PLAIN-999", "leak-SECRET-0042"]) expect(all).not.toContain(s);
+    for (const s of [TOKEN_A, TOKEN_B, "pw-PLAIN-123", "pw-NEW-456", "cs-PLAIN-999", "leak-SECRET-0042"])
+      expect(all).not.toContain(s);
     expect(fs.readFileSync(process.env.SPOT_FIXTURE_STORE!, "utf8")).not.toContain("pw-PLAIN-123");
   });
 });

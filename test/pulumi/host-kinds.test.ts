@@ -27,10 +27,18 @@ beforeAll(async () => {
   const statements = [{ effect: "ALLOW" as const, actions: ["ocean:describeCluster"], resources: ["*"] }];
   env = {
     accountId: emu.accountId,
-    accounts: { aws: await acct("aws"), azure: await acct("azure"), gcp: await acct("gcp"), attach: await acct("attach"), notify: await acct("notify") },
+    accounts: {
+      aws: await acct("aws"),
+      azure: await acct("azure"),
+      gcp: await acct("gcp"),
+      attach: await acct("attach"),
+      notify: await acct("notify"),
+    },
     policyId: (await spot.access.policies.create({ name: "p1", policyContent: { statements } })).id,
     policyId2: (await spot.access.policies.create({ name: "p2", policyContent: { statements } })).id,
-    userEmail: (await spot.users.create({ email: "jane@example.com", firstName: "Jane", lastName: "Doe", role: "viewer" })).email!,
+    userEmail: (
+      await spot.users.create({ email: "jane@example.com", firstName: "Jane", lastName: "Doe", role: "viewer" })
+    ).email!,
   };
   writesBefore = writes(await emu.control.stats());
   host = await PulumiHost.start({ env: { SPOT_IAC_RUN_ID: RUN_ID, SPOTINST_TOKEN: "", SPOTINST_BASE_URL: "" } });
@@ -88,7 +96,11 @@ describe.each(kinds.map((k) => [k.name]))("%s through the provider host", (kindN
     outs = made.properties;
     expect(id).not.toBe("");
     expect(outs.__provider).toBe(provider);
-    expect(await host.diff(urn(), id, outs, inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+    expect(await host.diff(urn(), id, outs, inputs)).toEqual({
+      changes: "none",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const r = await host.read(urn(), id, outs);
     expect(r.id).toBe(id);
     outs = r.properties;

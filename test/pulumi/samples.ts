@@ -30,7 +30,8 @@ export interface Sample {
   secrets?: string[];
 }
 
-const pem = () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+const pem = () =>
+  generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
 let keys: [string, string] | undefined;
 const gcpKeys = () => (keys ??= [pem(), pem()]);
 
@@ -114,9 +115,16 @@ export const samples: Record<string, (env: SampleEnv) => Sample> = {
     secrets: ["Pulumi-Passw0rd-1"],
   }),
   ProgrammaticUser: (env) => ({
-    inputs: { name: "pulumi-ci", description: "CI", policies: [{ policyId: env.policyId, accountIds: [env.accountId] }] },
+    inputs: {
+      name: "pulumi-ci",
+      description: "CI",
+      policies: [{ policyId: env.policyId, accountIds: [env.accountId] }],
+    },
     update: { policies: [{ policyId: env.policyId2, accountIds: [env.accountId] }] },
-    bad: { inputs: { name: "pulumi-ci", accounts: [{ accountId: env.accountId, role: "owner" }] }, field: "accounts.0.role" },
+    bad: {
+      inputs: { name: "pulumi-ci", accounts: [{ accountId: env.accountId, role: "owner" }] },
+      field: "accounts.0.role",
+    },
     afterDelete: "gone",
   }),
   UserAttachment: (env) => ({
@@ -126,7 +134,11 @@ export const samples: Record<string, (env: SampleEnv) => Sample> = {
     afterDelete: "gone",
   }),
   UserGroup: (env) => ({
-    inputs: { name: "pulumi-group", description: "made by pulumi", policies: [{ policyId: env.policyId, accountIds: [env.accountId] }] },
+    inputs: {
+      name: "pulumi-group",
+      description: "made by pulumi",
+      policies: [{ policyId: env.policyId, accountIds: [env.accountId] }],
+    },
     update: { description: "changed by pulumi" },
     bad: { inputs: { name: "" }, field: "name" },
     afterDelete: "gone",
@@ -138,7 +150,10 @@ export const samples: Record<string, (env: SampleEnv) => Sample> = {
       statements: [{ effect: "ALLOW", actions: ["ocean:describeCluster"], resources: ["*"] }],
     },
     update: { description: "read clusters (changed)" },
-    bad: { inputs: { name: "p", statements: [{ effect: "PERMIT", actions: ["*"], resources: ["*"] }] }, field: "statements.0.effect" },
+    bad: {
+      inputs: { name: "p", statements: [{ effect: "PERMIT", actions: ["*"], resources: ["*"] }] },
+      field: "statements.0.effect",
+    },
     afterDelete: "gone",
   }),
   NotificationPolicy: (env) => ({
@@ -155,7 +170,11 @@ export const samples: Record<string, (env: SampleEnv) => Sample> = {
     },
     update: { description: "capacity alerts (changed)" },
     bad: {
-      inputs: { accountId: env.accounts.notify, name: "x", events: [{ event: "Maximum capacity reached", type: "LOUD" }] },
+      inputs: {
+        accountId: env.accounts.notify,
+        name: "x",
+        events: [{ event: "Maximum capacity reached", type: "LOUD" }],
+      },
       field: "events.0.type",
     },
     afterDelete: "gone",

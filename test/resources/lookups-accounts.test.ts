@@ -131,7 +131,7 @@ test("AuditEvents: one run's events, failed ones included, payload secrets maske
   const r = await run(auditEventsLookup, { from, runId });
   const actions = r.events.map((e: Props) => e.actionType);
   expect(actions).toEqual(["Create Account", "Set Azure Credentials", "Delete Account"]);
-  expect(r.count).toBe(3);
+  expect(r.eventCount).toBe(3);
   expect(r.events.every((e: Props) => e.runId === runId)).toBe(true);
   expect(r.events[2].responseStatus).toBe(400);
   expect(r.events[1]).toMatchObject({ resourceType: "Credentials", accountId: acc.accountId });
@@ -142,7 +142,7 @@ test("AuditEvents: one run's events, failed ones included, payload secrets maske
   const ok = await run(auditEventsLookup, { from, runId, responseStatus: "success" });
   expect(ok.events.map((e: Props) => e.actionType)).toEqual(["Create Account", "Set Azure Credentials"]);
   const everyone = await run(auditEventsLookup, { from: String(Date.parse(from)), to: new Date().toISOString() });
-  expect(everyone.count).toBeGreaterThanOrEqual(3);
+  expect(everyone.eventCount).toBeGreaterThanOrEqual(3);
   expect(everyone.events.some((e: Props) => e.runId !== runId)).toBe(true);
   const scoped = await run(auditEventsLookup, { from, runId, accountId: acc.accountId });
   expect(scoped.events.map((e: Props) => e.actionType)).toEqual(["Create Account", "Set Azure Credentials"]);

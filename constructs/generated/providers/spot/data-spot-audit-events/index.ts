@@ -312,9 +312,9 @@ export class DataSpotAuditEvents extends cdktf.TerraformDataSource {
     return this._events;
   }
 
-  // count - computed: true, optional: false, required: false
-  public get countAttribute() {
-    return this.getNumberAttribute('count');
+  // event_count - computed: true, optional: false, required: false
+  public get eventCount() {
+    return this.getNumberAttribute('event_count');
   }
 
   // =========

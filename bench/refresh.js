@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * Figure 1 — refresh/plan of N managed objects (N = 100 and 1,000) across 10 organizations.
+ *
+ *   ours:     the resource engine, as Pulumi/Terraform drive it on a refresh: per object kind.read(ctx, id, state)
+ *             then diffResource(desired, live), one SpotClient per organization (fresh: nothing cached yet).
+ *   baseline: the peer pattern (terraform-provider-spotinst over Spot's Go SDK): one GET per object, no list
+ *             sharing, no cache.
+ * Both run against the same emulator (child process), same objects, same parallelism (Terraform's default 10).
+ * API calls are counted by the emulator. Every engine read must find its object and plan no change, and every
+ * peer GET must answer 200, or the benchmark fails.
+ *
+ *   node bench/refresh.js [--orgs 10] [--sizes 100,1000] [--parallelism 10]
+ */
+"use strict";
+const { arg, dist, fmt, machineNote, mapLimit, PeerClient, runMain, startEmulator, table, timed, writeSummary } =
+  require("./lib/common");
+const { contextFor, mixCounts, peerReadPath, PLATFORM_MIX, seedOrganizations } = require("./lib/seed");
+
+const ORGS = arg("orgs", 10);
+const SIZES = String(arg("sizes", "100,1000"))
+  .split(",")
+  .map(Number);
+const PARALLELISM = arg("parallelism", 10);
+const REPEAT = arg("repeat", 3);
+
+const KINDS = PLATFORM_MIX.map(([k]) => k);
+const LIST_SERVED = ["Account", "AccessPolicy"];
+
+const cpuMs = (u) => (u.user + u.system) / 1000;
+
+/** Of `REPEAT` runs, the one with the median wall time (calls are the same every run, or the spread shows). */
+async function medianRun(fn) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) runs.push(await fn());
+  runs.sort((a, b) => a.ms - b.ms);
+  const mid = runs[Math.floor(runs.length / 2)];
+  const calls = runs.map((r) => r.calls);
+  return { ...mid, callsMin: Math.min(...calls), callsMax: Math.max(...calls) };
+}
+
+/** Refresh through the engine: read with the state as prior, then diff against the desired inputs. */
+async function engineRefresh(emu, orgs) {
+  const { kindByName, diffResource } = dist("resources");
+  const ctxs = orgs.map((o) => contextFor(emu.url, o.token));
+  const work = orgs.flatMap((o, i) => o.entries.map((e) => ({ e, ctx: ctxs[i] })));
+  await emu.control.resetStats();
+  const cpu0 = process.cpuUsage();
+  const { ms } = await timed(() =>
+    mapLimit(work, PARALLELISM, async ({ e, ctx }) => {
+      const kind = kindByName(e.kind);
+      const live = await kind.read(ctx, e.id, e.outputs);
+      if (!live) throw new Error(`engine refresh: ${e.kind} ${e.id} reads as gone`);
+      const diff = diffResource(kind, e.inputs, live);
+      if (diff.changes.length)
+        throw new Error(`engine refresh: ${e.kind} ${e.id} plans changes: ${JSON.stringify(diff.changes)}`);
+    }),
+  );
+  const cpu = cpuMs(process.cpuUsage(cpu0));
+  const stats = await emu.control.stats();
+  const retries = ctxs.reduce((n, c) => n + c.client.counters.retries, 0);
+  ctxs.forEach((c) => c.client.close());
+  return { ms, cpu, calls: stats.total, routes: stats.requests, retries };
+}
+
+/** Refresh the peer's way: one GET per object. */
+async function peerRefresh(emu, orgs) {
+  const peers = orgs.map((o) => new PeerClient(emu.url, o.token, PARALLELISM));
+  const work = orgs.flatMap((o, i) => o.entries.map((e) => ({ e, peer: peers[i] })));
+  await emu.control.resetStats();
+  const cpu0 = process.cpuUsage();
+  const { ms } = await timed(() =>
+    mapLimit(work, PARALLELISM, async ({ e, peer }) => {
+      const r = await peer.request("GET", peerReadPath(e));
+      if (r.status !== 200) throw new Error(`peer refresh: GET ${peerReadPath(e)} answered ${r.status}`);
+    }),
+  );
+  const cpu = cpuMs(process.cpuUsage(cpu0));
+  const stats = await emu.control.stats();
+  peers.forEach((p) => p.close());
+  return { ms, cpu, calls: stats.total, routes: stats.requests };
+}
+
+function select(seeded, kinds, orgCount = seeded.length) {
+  return seeded.slice(0, orgCount).map((o) => ({ token: o.token, entries: o.state.filter((e) => kinds.includes(e.kind)) }));
+}
+
+async function main() {
+  const emu = await startEmulator();
+  const rows = [];
+  const summaryRows = [];
+  let breakdown;
+  try {
+    for (const n of SIZES) {
+      const perOrg = Math.round(n / ORGS);
+      const seeded = await seedOrganizations(emu, ORGS, perOrg, { tag: `n${n}` });
+      const scenarios = [
+        ...KINDS.map((k) => ({ label: k, kinds: [k] })),
+        { label: "list-served: Account + AccessPolicy", kinds: LIST_SERVED },
+        { label: "platform mix (all 7 kinds)", kinds: KINDS, mix: true },
+      ];
+      if (n === Math.max(...SIZES) && ORGS >= 2) {
+        const half = Math.floor(ORGS / 2);
+        scenarios.push({ label: `list-served, first ${half} orgs only`, kinds: LIST_SERVED, orgs: half });
+      }
+      // Warm-up (not measured): the emulator's and this process's code paths get compiled.
+      await peerRefresh(emu, select(seeded, KINDS));
+      await engineRefresh(emu, select(seeded, KINDS));
+      for (const s of scenarios) {
+        const orgs = select(seeded, s.kinds, s.orgs);
+        const objects = orgs.reduce((a, o) => a + o.entries.length, 0);
+        const ours = await medianRun(() => engineRefresh(emu, orgs));
+        const peer = await medianRun(() => peerRefresh(emu, orgs));
+        rows.push({ n, label: s.label, orgs: orgs.length, objects, ours, peer });
+        if (s.mix && n === Math.max(...SIZES)) breakdown = ours.routes;
+      }
+    }
+  } finally {
+    await emu.stop();
+  }
+
+  console.log(`Figure 1 — refresh/plan of N managed objects across ${ORGS} organizations (parallelism ${PARALLELISM})`);
+  console.log(machineNote());
+  console.log(
+    `platform mix per organization: ${Object.entries(mixCounts(Math.round(Math.max(...SIZES) / ORGS)))
+      .map(([k, c]) => `${c} ${k}`)
+      .join(", ")} (at N=${Math.max(...SIZES)})`,
+  );
+  console.log(
+    `wall: median of ${REPEAT} runs; CPU: the refreshing process (the emulator runs in its own process); ` +
+      `calls: counted by the emulator\n`,
+  );
+  console.log(
+    table(
+      [
+        "N: objects refreshed",
+        "objects",
+        "orgs",
+        "engine calls",
+        "peer calls",
+        "calls",
+        "engine wall",
+        "peer wall",
+        "engine CPU",
+        "peer CPU",
+      ],
+      rows.map((r) => [
+        `${r.n}: ${r.label}`,
+        fmt.int(r.objects),
+        r.orgs,
+        r.ours.callsMin === r.ours.callsMax ? fmt.int(r.ours.calls) : `${r.ours.callsMin}-${r.ours.callsMax}`,
+        fmt.int(r.peer.calls),
+        fmt.ratio(r.ours.calls, r.peer.calls),
+        fmt.ms(r.ours.ms),
+        fmt.ms(r.peer.ms),
+        fmt.ms(r.ours.cpu),
+        fmt.ms(r.peer.cpu),
+      ]),
+    ),
+  );
+  if (breakdown) {
+    console.log(`\nengine calls by route, platform mix at N=${Math.max(...SIZES)}:`);
+    console.log(
+      table(
+        ["route", "calls"],
+        Object.entries(breakdown)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => [k, v]),
+      ),
+    );
+  }
+  console.log(
+    "\nWhere the calls go: Account and AccessPolicy reads are served by one list per organization (calls = orgs x " +
+      "collections, whatever N). Spot's lists do not carry what the other kinds compare (user and group details, " +
+      "account roles, notification settings, credentials), so those cost one GET per object (per user for " +
+      "UserAttachment), plus one list per organization where the list decides existence.",
+  );
+  const retries = rows.reduce((a, r) => a + r.ours.retries, 0);
+  if (retries) console.log(`(engine retries during the run: ${retries})`);
+
+  for (const r of rows.filter((x) => /list-served: |platform mix/.test(x.label))) {
+    summaryRows.push({
+      measure: `refresh N=${r.n}, ${r.label}: API calls / wall`,
+      ours: `${fmt.int(r.ours.calls)} / ${fmt.ms(r.ours.ms)}`,
+      baseline: `${fmt.int(r.peer.calls)} / ${fmt.ms(r.peer.ms)}`,
+      result: fmt.ratio(r.ours.calls, r.peer.calls),
+      target: r.n >= 1000 ? ">= 10x fewer calls" : "",
+    });
+  }
+  writeSummary("1. refresh/plan N objects, 10 orgs", summaryRows);
+}
+
+runMain("bench/refresh", main);
