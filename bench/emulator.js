@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * Emulator throughput and latency with persistence on (SQLite WAL under a temp dir), at a fixed concurrency.
- * The emulator runs in a child process (its own event loop and core); this process generates the load.
+ * Figure 5 — emulator throughput and latency at a fixed concurrency, with persistence on (SQLite WAL under a
+ * temp dir). The server runs in a child process (its own event loop and core); this process generates the load.
  *
- *   npm run bench:emulator            (builds first)   node bench/emulator.js [--seconds 5] [--concurrency 32]
+ * Baselines in the same run, same load generator: the emulator with its in-memory store, and a bare node:http
+ * server answering a canned Spot envelope (no routing, auth, store, audit: the ceiling of this machine's
+ * HTTP stack).
  *
- * Prints reads/s, writes/s and p50/p99 latency. Targets to report against: >= 3,000 reads/s, >= 1,000 writes/s,
- * p99 < 20 ms. Nothing is asserted: the figures depend on the machine.
+ *   npm run bench:emulator (builds first)    node bench/emulator.js [--seconds 4] [--concurrency 32] [--no-baseline]
+ *
+ * Targets to report against: >= 3,000 reads/s, >= 1,000 writes/s, p99 < 20 ms. Nothing is asserted.
  * EMU_PROF=DIR writes a CPU profile of the emulator process to DIR.
  */
 "use strict";
@@ -16,21 +19,45 @@ const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { performance } = require("node:perf_hooks");
+const { arg, dist, flag, fmt, machineNote, percentile, runMain, table, writeSummary } = require("./lib/common");
+
+const TOKEN = "bench-token";
+
+function serveBare() {
+  const envelope = (url, method, items) =>
+    JSON.stringify({
+      request: { id: "00000000-0000-4000-8000-000000000000", url, method, timestamp: new Date().toISOString() },
+      response: { status: { code: 200, message: "OK" }, kind: "spotinst:setup:account", items, count: items.length },
+    });
+  const item = { accountId: "act-00000000", name: "seed", organizationId: "606000000000", createdAt: new Date().toISOString() };
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = envelope(req.url, req.method, req.method === "PUT" ? [] : [{ ...item, id: item.accountId }]);
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.listen(0, "127.0.0.1", () => process.send({ url: `http://127.0.0.1:${server.address().port}` }));
+  process.on("message", (m) => m === "stop" && server.close(() => process.exit(0)));
+}
 
 if (process.argv[2] === "--serve") {
-  const { startEmulator } = require("../dist/emulator");
-  startEmulator({ data: process.argv[3], token: "bench-token", rateLimitPerMinute: 1e9 }).then((emu) => {
-    process.send({ url: emu.url });
-    process.on("message", (m) => m === "stop" && emu.close().then(() => process.exit(0)));
-  });
+  const mode = process.argv[3];
+  if (mode === "bare") serveBare();
+  else {
+    const { startEmulator } = dist("emulator");
+    const opts = mode === "memory" ? { memory: true } : { data: process.argv[4] };
+    startEmulator({ ...opts, token: TOKEN, rateLimitPerMinute: 1e9 }).then((emu) => {
+      process.send({ url: emu.url });
+      process.on("message", (m) => m === "stop" && emu.close().then(() => process.exit(0)));
+    });
+  }
   return;
 }
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-}
-const SECONDS = arg("seconds", 5);
+const SECONDS = arg("seconds", 4);
 const CONCURRENCY = arg("concurrency", 32);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -44,7 +71,7 @@ function request(base, method, path, body) {
         method,
         agent,
         headers: {
-          Authorization: "Bearer bench-token",
+          Authorization: `Bearer ${TOKEN}`,
           "Content-Type": "application/json",
           ...(payload ? { "Content-Length": Buffer.byteLength(payload) } : {}),
         },
@@ -78,23 +105,23 @@ async function phase(base, name, makeRequest) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   return {
     name,
     requests: latencies.length,
     perSecond: latencies.length / elapsed,
-    p50: pct(50),
-    p99: pct(99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     errors,
   };
 }
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "spot-emu-bench-"));
-  const child = fork(module.filename, ["--serve", dir], {
+/** Start a server in a child process, run the three phases against it, stop it. */
+async function measure(mode) {
+  const dir = mode === "sqlite" ? mkdtempSync(join(tmpdir(), "spot-emu-bench-")) : "";
+  const child = fork(module.filename, ["--serve", mode, dir], {
     stdio: "inherit",
-    execArgv: process.env.EMU_PROF ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.EMU_PROF] : [],
+    execArgv: process.env.EMU_PROF && mode === "sqlite" ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.EMU_PROF] : [],
   });
   const { url } = await new Promise((resolve) => child.once("message", resolve));
   try {
@@ -105,52 +132,78 @@ async function main() {
       ids.push(JSON.parse(r.body).response.items[0].id);
     }
     for (let i = 0; i < 500; i++) await request(url, "GET", `/setup/account/${ids[i % ids.length]}`);
-
-    const results = [];
-    results.push(
+    return [
       await phase(url, "read  GET /setup/account/{id}", (i) =>
         request(url, "GET", `/setup/account/${ids[i % ids.length]}`),
       ),
-    );
-    results.push(
       await phase(url, "write PUT /setup/account/{id}", (i) =>
         request(url, "PUT", `/setup/account/${ids[i % ids.length]}`, { account: { name: `renamed-${i}` } }),
       ),
-    );
-    results.push(
       await phase(url, "write POST /setup/account", (i) =>
         request(url, "POST", "/setup/account", { account: { name: `bench-${i}` } }),
       ),
-    );
-
-    console.log(
-      `Spot API emulator benchmark — persistence on (SQLite WAL), concurrency ${CONCURRENCY}, ${SECONDS} s per phase`,
-    );
-    console.log("phase                               requests    req/s    p50 ms   p99 ms   max ms  errors");
-    for (const r of results) {
-      console.log(
-        `${r.name.padEnd(34)} ${String(r.requests).padStart(9)} ${r.perSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99
-          .toFixed(2)
-          .padStart(8)} ${r.max.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`,
-      );
-    }
-    const reads = results[0];
-    const writes = results.slice(1);
-    const minWrites = Math.min(...writes.map((w) => w.perSecond));
-    const worstP99 = Math.max(...results.map((r) => r.p99));
-    console.log(
-      `summary: reads/s ${reads.perSecond.toFixed(0)} (goal >= 3000), writes/s ${minWrites.toFixed(0)} (goal >= 1000), ` +
-        `p50 ${reads.p50.toFixed(2)} ms read / ${Math.max(...writes.map((w) => w.p50)).toFixed(2)} ms write, worst p99 ${worstP99.toFixed(2)} ms (goal < 20)`,
-    );
+    ];
   } finally {
     child.send("stop");
     await new Promise((r) => child.once("exit", r));
-    rmSync(dir, { recursive: true, force: true });
-    agent.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+async function main() {
+  const targets = [["emulator, SQLite WAL (persistence on)", "sqlite"]];
+  if (!flag("no-baseline"))
+    targets.push(["baseline: emulator, in-memory store", "memory"], ["baseline: bare node:http, canned answer", "bare"]);
+  const results = [];
+  for (const [label, mode] of targets) results.push({ label, phases: await measure(mode) });
+  agent.destroy();
+
+  console.log(`Figure 5 — Spot API emulator at concurrency ${CONCURRENCY}, ${SECONDS} s per phase`);
+  console.log(machineNote());
+  console.log(
+    table(
+      ["server / phase", "requests", "req/s", "p50", "p99", "max", "errors"],
+      results.flatMap((r) =>
+        r.phases.map((p) => [
+          `${r.label}: ${p.name}`,
+          fmt.int(p.requests),
+          fmt.int(p.perSecond),
+          fmt.ms(p.p50),
+          fmt.ms(p.p99),
+          fmt.ms(p.max),
+          p.errors,
+        ]),
+      ),
+    ),
+  );
+  const [reads, ...writes] = results[0].phases;
+  const minWrites = Math.min(...writes.map((w) => w.perSecond));
+  const worstP99 = Math.max(...results[0].phases.map((p) => p.p99));
+  console.log(
+    `summary (persistence on): reads/s ${reads.perSecond.toFixed(0)} (goal >= 3000), writes/s ${minWrites.toFixed(0)} ` +
+      `(goal >= 1000), p50 ${reads.p50.toFixed(2)} ms read / ${Math.max(...writes.map((w) => w.p50)).toFixed(2)} ms ` +
+      `write, worst p99 ${worstP99.toFixed(2)} ms (goal < 20)`,
+  );
+  const base = (mode) => results.find((r) => r.label.includes(mode))?.phases;
+  const mem = base("in-memory");
+  const bare = base("bare");
+  const b = (ps, i) => (ps ? `${fmt.int(ps[i].perSecond)}/s p99 ${fmt.ms(ps[i].p99)}` : "");
+  writeSummary("5. emulator, persistence on", [
+    {
+      measure: "reads/s, p99 (GET /setup/account/{id})",
+      ours: `${fmt.int(reads.perSecond)}/s p99 ${fmt.ms(reads.p99)}`,
+      baseline: [mem && `memory ${b(mem, 0)}`, bare && `bare ${b(bare, 0)}`].filter(Boolean).join("; "),
+      result: "",
+      target: ">= 3,000/s, p99 < 20 ms",
+    },
+    {
+      measure: "writes/s (slower of PUT, POST), worst p99",
+      ours: `${fmt.int(minWrites)}/s p99 ${fmt.ms(Math.max(...writes.map((w) => w.p99)))}`,
+      baseline: [mem && `memory ${b(mem, 2)}`, bare && `bare ${b(bare, 2)}`].filter(Boolean).join("; "),
+      result: "",
+      target: ">= 1,000/s, p99 < 20 ms",
+    },
+  ]);
+}
+
+runMain("bench/emulator", main);

@@ -1,29 +1,25 @@
 #!/usr/bin/env node
-/* global setInterval, clearInterval */
 /**
- * GitOps plan at scale: 1,000 declared objects across 10 organizations, planned against the emulator.
- * Prints wall time, API calls (counted by the emulator) and the peak memory of the planning process, for
- * a first plan (nothing exists yet), the apply, and a steady-state plan (everything exists, no changes).
+ * Figure 2 — GitOps `plan` of 1,000 declared objects across 10 organizations, against the emulator (a child
+ * process, so the memory figure is the CLI's alone). Steps: a first plan (nothing exists), the apply, a
+ * steady-state plan (everything exists, no changes) and a drift check. For each: wall time, API calls
+ * (counted by the emulator) and peak RSS/heap of the planning process.
  *
- * The emulator runs in a child process so the memory figure is the CLI's alone.
- * Usage: npm run build && node bench/gitops-plan.js [--orgs 10] [--per-org 100]
+ * Baseline, same run, same emulator: the peer pattern reading the same 1,000 live objects with one GET each,
+ * given their ids (a peer with a state file; without one it would also have to find each object by name).
+ *
+ *   node bench/gitops-plan.js [--orgs 10] [--per-org 100]      (node --expose-gc for a steadier memory figure)
  */
-const { spawn } = require("node:child_process");
+"use strict";
 const { mkdtempSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
-const { randomBytes } = require("node:crypto");
+const common = require("./lib/common");
+const { arg, dist, fmt, machineNote, mapLimit, PeerClient, runMain, startEmulator, table, timed } = common;
+const { peerReadPath } = require("./lib/seed");
 
-const root = join(__dirname, "..");
-const { planCommand, applyCommand } = require(join(root, "dist/cli/gitops/commands"));
-const { EmulatorControl } = require(join(root, "dist/emulator"));
-
-function arg(name, def) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-}
-const ORGS = arg("--orgs", 10);
-const PER_ORG = arg("--per-org", 100);
+const ORGS = arg("orgs", 10);
+const PER_ORG = arg("per-org", 100);
 
 /** One organization's section: accounts, users, their attachments, access policies, notification policies. */
 function orgYaml(i, perOrg) {
@@ -66,63 +62,21 @@ function orgYaml(i, perOrg) {
   return lines.join("\n");
 }
 
-function startEmulatorProcess(adminToken) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/spot-iac"),
-        "emulator",
-        "--memory",
-        "--port",
-        "0",
-        "--admin-token",
-        adminToken,
-        "--rate-limit",
-        "1000000",
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let buf = "";
-    child.stdout.on("data", (d) => {
-      buf += d;
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited (${code})`)));
-  });
-}
-
-/** Peak RSS and heap while `fn` runs, sampled every 5 ms. */
-async function measure(fn) {
-  global.gc?.();
-  const base = process.memoryUsage();
-  let peakRss = base.rss;
-  let peakHeap = base.heapUsed;
-  const timer = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 5);
-  const t0 = process.hrtime.bigint();
-  const result = await fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  clearInterval(timer);
-  const m = process.memoryUsage();
-  return { result, ms, peakRss: Math.max(peakRss, m.rss), peakHeap: Math.max(peakHeap, m.heapUsed), baseRss: base.rss };
-}
-
-const mb = (b) => (b / 1024 / 1024).toFixed(1);
-
 async function main() {
-  const adminToken = randomBytes(16).toString("hex");
-  const { child, url } = await startEmulatorProcess(adminToken);
-  const control = new EmulatorControl(url, adminToken);
+  const { planCommand, applyCommand } = dist("cli/gitops/commands");
+  const emu = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), "spot-iac-bench-"));
+  const declared = ORGS * PER_ORG;
+  const rows = [];
+  let steadyRoutes;
+  let peer;
   try {
-    const env = { SPOTINST_BASE_URL: url };
-    for (let i = 0; i < ORGS; i++)
-      env[`BENCH_TOKEN_${i}`] = (await control.bootstrap({ organizationName: `Bench ${i}` })).token;
+    const env = { SPOTINST_BASE_URL: emu.url };
+    const tokens = [];
+    for (let i = 0; i < ORGS; i++) {
+      tokens[i] = (await emu.control.bootstrap({ organizationName: `Bench ${i}`, adminEmail: `admin@bench${i}.example.com` })).token;
+      env[`BENCH_TOKEN_${i}`] = tokens[i];
+    }
     const yaml =
       ["version: 1", "organizations:", ...Array.from({ length: ORGS }, (_, i) => orgYaml(i, PER_ORG))].join("\n") +
       "\n";
@@ -136,15 +90,15 @@ async function main() {
       color: false,
       progress: false,
     };
-    const declared = ORGS * PER_ORG;
-    const rows = [];
+    let lastPlan;
     const step = async (label, fn, check) => {
-      await control.resetStats();
+      await emu.control.resetStats();
       output = "";
-      const m = await measure(fn);
-      const calls = (await control.stats()).total;
+      const m = await common.withPeakMemory(fn);
+      const stats = await emu.control.stats();
       if (!check(m.result)) throw new Error(`${label} did not do what it should:\n${output.slice(-2000)}`);
-      rows.push({ label, ...m, calls });
+      lastPlan = m.result.plan;
+      rows.push({ label, ...m, calls: stats.total, routes: stats.requests });
     };
     await step(
       "plan (nothing exists)",
@@ -161,30 +115,79 @@ async function main() {
       () => planCommand({ file: "spot.yaml" }, { io }),
       (r) => r.code === 0 && output.includes("No changes"),
     );
+    steadyRoutes = rows[rows.length - 1].routes;
+    const objects = lastPlan.orgs.map((o, i) => ({
+      token: tokens[i],
+      entries: o.entries.filter((e) => e.id).map((e) => ({ kind: e.kind, id: e.id, outputs: e.live ?? {} })),
+    }));
     await step(
       "drift (all exist, no changes)",
       () => planCommand({ file: "spot.yaml", mode: "drift" }, { io }),
       (r) => r.code === 0,
     );
 
-    console.log(
-      `GitOps plan benchmark: ${declared} declared objects across ${ORGS} organizations (Node ${process.version})`,
+    // Baseline: the same live objects, one GET each, at the plan's concurrency (8).
+    const peers = objects.map((o) => new PeerClient(emu.url, o.token, 8));
+    const peerWork = objects.flatMap((o, i) => o.entries.map((e) => ({ e, p: peers[i] })));
+    if (peerWork.length !== declared) throw new Error(`expected ${declared} live objects, the plan found ${peerWork.length}`);
+    await emu.control.resetStats();
+    const t = await timed(() =>
+      mapLimit(peerWork, 8, async ({ e, p }) => {
+        const r = await p.request("GET", peerReadPath(e));
+        if (r.status !== 200) throw new Error(`peer GET ${peerReadPath(e)} answered ${r.status}`);
+      }),
     );
-    console.log(
-      "step                            wall (ms)   API calls   calls/object   peak RSS (MB)   peak heap (MB)",
-    );
-    for (const r of rows) {
-      console.log(
-        `${r.label.padEnd(30)} ${r.ms.toFixed(0).padStart(10)} ${String(r.calls).padStart(11)} ${(r.calls / declared).toFixed(2).padStart(14)} ${mb(r.peakRss).padStart(15)} ${mb(r.peakHeap).padStart(16)}`,
-      );
-    }
+    peer = { ms: t.ms, calls: (await emu.control.stats()).total };
+    peers.forEach((p) => p.close());
   } finally {
-    child.kill("SIGTERM");
+    await emu.stop();
     rmSync(work, { recursive: true, force: true });
   }
+
+  console.log(`Figure 2 — GitOps plan of ${declared} declared objects across ${ORGS} organizations`);
+  console.log(machineNote());
+  console.log(
+    table(
+      ["step", "wall", "API calls", "calls/object", "peak RSS", "peak heap"],
+      [
+        ...rows.map((r) => [
+          r.label,
+          fmt.ms(r.ms),
+          fmt.int(r.calls),
+          (r.calls / declared).toFixed(2),
+          fmt.mb(r.peakRss),
+          fmt.mb(r.peakHeap),
+        ]),
+        [`baseline: peer, 1 GET per object (ids known)`, fmt.ms(peer.ms), fmt.int(peer.calls), (peer.calls / declared).toFixed(2), "", ""],
+      ],
+    ),
+  );
+  console.log("\nsteady-state plan, API calls by route:");
+  console.log(
+    table(
+      ["route", "calls"],
+      Object.entries(steadyRoutes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, v]),
+    ),
+  );
+  const steady = rows.find((r) => r.label.startsWith("plan (all exist"));
+  common.writeSummary("2. GitOps plan, 1,000 objects", [
+    {
+      measure: "steady-state plan: wall / API calls / peak RSS",
+      ours: `${fmt.ms(steady.ms)} / ${fmt.int(steady.calls)} / ${fmt.mb(steady.peakRss)}`,
+      baseline: `${fmt.ms(peer.ms)} / ${fmt.int(peer.calls)} (1 GET/object)`,
+      result: fmt.ratio(steady.calls, peer.calls),
+      target: "",
+    },
+    {
+      measure: "first plan (nothing exists): wall / API calls",
+      ours: `${fmt.ms(rows[0].ms)} / ${fmt.int(rows[0].calls)}`,
+      baseline: "",
+      result: "",
+      target: "",
+    },
+  ]);
 }
 
-main().catch((e) => {
-  console.error(`bench/gitops-plan: ${e.message}`);
-  process.exitCode = 1;
-});
+runMain("bench/gitops-plan", main);

@@ -115,12 +115,13 @@ function toOutputs(a: WireAccount, extra: { channels?: string[]; allowDeletion?:
 }
 
 /**
- * Slack channels are only in GET /setup/account/{id}. A prior state that recorded the account (it has
- * accountId) without channels does not manage them, so its read stays on the shared list; anything else
- * (import, adopt, GitOps' partial prior, managed channels) reads the account directly.
+ * Slack channels are only in GET /setup/account/{id}. A prior that knows the account — a state that recorded
+ * it (accountId), or GitOps' desired inputs (name) — without channels does not manage them, so its read stays
+ * on the shared list (one call per organization, not one per account). Managed channels, and a read with
+ * nothing to go on (import, adopt: no prior, or an empty one), read the account directly.
  */
 function needsDirectRead(prior: Partial<AccountOutputs> | undefined): boolean {
-  return !prior || !prior.accountId || prior.slackNotificationChannels !== undefined;
+  return !prior || (!prior.accountId && prior.name === undefined) || prior.slackNotificationChannels !== undefined;
 }
 
 async function readAccount(

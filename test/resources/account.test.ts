@@ -151,6 +151,14 @@ test("accounts without managed channels are read from one shared list call", asy
   expect(found?.id).toBe(made[0].id);
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
 
+  // GitOps reads with the declared inputs as prior (no accountId): without channels, still the shared list.
+  const gitops = await account.read(ctx, made[2].id, { name: made[2].outputs.name, allowDeletion: false });
+  expect(gitops?.name).toBe(made[2].outputs.name);
+  expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
+  // Nothing to go on (an import with an empty prior): the direct read, which also returns the channels.
+  expect((await account.read(ctx, made[2].id, {}))?.slackNotificationChannels).toEqual([]);
+  expect(await requests("GET /setup/account/{accountId}")).toBe(one0 + 1);
+
   // GitOps prune and reference names list every account in one call.
   const listed = await account.list!(ctx);
   expect(listed.map((x) => x.id)).toEqual(expect.arrayContaining([emu.accountId, ...made.map((m) => m.id)]));
