@@ -297,7 +297,7 @@ export interface AzureConnectionArgs extends SpotResourceArgs {
 }
 
 /**
- * Connects a Spot account to an Azure subscription through a service principal (app registration) with access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never returns the client secret: state keeps its SHA-256 hash, so changing the secret plans an update, but a secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).
+ * Connects a Spot account to an Azure subscription through a service principal (app registration) with access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never returns the client secret: state keeps a salted hash of it, so changing the secret plans an update, but a secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).
  *
  * Adopt an existing one: `adopt: true` finds it by accountId; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  */

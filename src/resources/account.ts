@@ -9,7 +9,7 @@
  */
 import type { Account as WireAccount } from "../api/types";
 import { isNotFound, isSpotApiError } from "../api/errors";
-import { hashSecret, SECRET_HASH_PREFIX } from "./engine";
+
 import type { Field } from "./schema";
 import type { FieldChange, ResourceContext, ResourceKind } from "./types";
 
@@ -43,12 +43,6 @@ export async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
     if (isNotFound(e)) return undefined;
     throw e;
   }
-}
-
-/** What state keeps of a secret Spot never returns: its hash (a prior plaintext is hashed, a hash kept). */
-export function secretHash(v: unknown): string | undefined {
-  if (typeof v !== "string" || v === "") return undefined;
-  return v.startsWith(SECRET_HASH_PREFIX) ? v : hashSecret(v);
 }
 
 /** Spot has no DELETE for cloud credentials or external ids: deleting one only stops managing it. */

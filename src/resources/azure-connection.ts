@@ -4,8 +4,8 @@
  * client secret). Posting again replaces the credentials, so every field but the account updates in place.
  * State keeps only the secret's hash, so a changed secret still plans an update. Spot has no DELETE.
  */
-import { hashSecret } from "./engine";
-import { accountIdField, accountIdProblem, forgetConnection, orGone, secretHash } from "./account";
+import { hashSecret, secretMatches, secretStandIn } from "./engine";
+import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
 import type { Field } from "./schema";
 import type { ResourceContext, ResourceKind } from "./types";
 
@@ -18,7 +18,7 @@ export interface AzureConnectionInputs {
   expirationDate: string;
 }
 
-/** clientSecret holds `sha256:<hash>` of the last secret spot-iac sent, or nothing when it never sent one. */
+/** clientSecret holds the salted hash (hashSecret) of the last secret spot-iac sent, or nothing when it never sent one. */
 export type AzureConnectionOutputs = Omit<AzureConnectionInputs, "clientSecret"> & { clientSecret?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,7 +60,7 @@ async function readConnection(
     subscriptionId: c.subscriptionId ?? "",
     expirationDate: c.expirationDate ?? prior?.expirationDate ?? "",
     // Never the plaintext: Spot does not return it; state holds the hash of what spot-iac last sent.
-    clientSecret: secretHash(c.clientSecret) ?? secretHash(prior?.clientSecret),
+    clientSecret: secretStandIn(c.clientSecret) ?? secretStandIn(prior?.clientSecret),
   };
 }
 
@@ -80,7 +80,7 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
   description:
     "Connects a Spot account to an Azure subscription through a service principal (app registration) with " +
     "access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never " +
-    "returns the client secret: state keeps its SHA-256 hash, so changing the secret plans an update, but a " +
+    "returns the client secret: state keeps a salted hash of it, so changing the secret plans an update, but a " +
     "secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no " +
     "DELETE for credentials: deleting the resource only stops managing them (with a warning).",
   importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },

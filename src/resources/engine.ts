@@ -2,16 +2,43 @@
  * Schema-driven pieces every front-end shares: input checking and the desired-vs-live diff.
  * Kind modules add only what their schema cannot say (cross-field checks, normalizeLive).
  */
-import { createHash } from "node:crypto";
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import type { Field, FieldType, Fields } from "./schema";
 import { isInput } from "./schema";
 import type { CheckFailure, DiffResult, FieldChange, Props, ResourceKind } from "./types";
 
-/** Prefix of a secret's stand-in: state that must not hold the secret holds its hash instead. */
-export const SECRET_HASH_PREFIX = "sha256:";
+/** Prefix of a secret's stand-in: state that must not hold a secret holds this salted hash instead. */
+export const SECRET_HASH_PREFIX = "scrypt:";
 
+// scrypt with a random salt per hash: a state file or journal that leaks must not let a guessable password be
+// recovered by hashing candidates once for everyone. ~30 ms per hash; secrets are few per object.
+const SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_LENGTH = 32;
+
+/** The salted hash kept in place of a secret: `scrypt:<salt>:<hash>` (base64url). */
 export function hashSecret(value: string): string {
-  return SECRET_HASH_PREFIX + createHash("sha256").update(value, "utf8").digest("hex");
+  const salt = randomBytes(16);
+  const hash = scryptSync(value, salt, KEY_LENGTH, SCRYPT);
+  return `${SECRET_HASH_PREFIX}${salt.toString("base64url")}:${hash.toString("base64url")}`;
+}
+
+export function isSecretHash(v: unknown): v is string {
+  return typeof v === "string" && v.startsWith(SECRET_HASH_PREFIX);
+}
+
+/** Whether `value` is the secret `standIn` (a hashSecret result) was made from. */
+export function secretMatches(value: string, standIn: string): boolean {
+  if (!isSecretHash(standIn)) return false;
+  const [salt, hash] = standIn.slice(SECRET_HASH_PREFIX.length).split(":");
+  const want = Buffer.from(hash ?? "", "base64url");
+  if (!salt || want.length !== KEY_LENGTH) return false;
+  return timingSafeEqual(scryptSync(value, Buffer.from(salt, "base64url"), KEY_LENGTH, SCRYPT), want);
+}
+
+/** What outputs keep of a secret Spot never returns: a plaintext becomes its hash, a hash is kept. */
+export function secretStandIn(v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  return isSecretHash(v) ? v : hashSecret(v);
 }
 
 function typeName(t: FieldType): string {
@@ -160,7 +187,7 @@ export function normalize(t: FieldType, v: unknown): unknown {
 
 function equalSecret(desired: unknown, live: unknown): boolean | undefined {
   if (live === undefined || live === null) return undefined; // Spot does not return it and nothing was recorded
-  if (typeof live === "string" && live.startsWith(SECRET_HASH_PREFIX)) return hashSecret(String(desired)) === live;
+  if (isSecretHash(live)) return secretMatches(String(desired), live);
   return desired === live;
 }
 

@@ -7,8 +7,8 @@
  */
 import { createPrivateKey } from "node:crypto";
 import type { GcpServiceAccount, GcpServiceAccountRead } from "../api/types";
-import { hashSecret } from "./engine";
-import { accountIdField, accountIdProblem, forgetConnection, orGone, secretHash } from "./account";
+import { hashSecret, secretMatches, secretStandIn } from "./engine";
+import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
 import type { Field } from "./schema";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
 
@@ -47,7 +47,7 @@ export interface GcpConnectionInputs extends Partial<GcpKeyFields> {
   serviceAccountKey?: string;
 }
 
-/** privateKey, privateKeyId and serviceAccountKey hold `sha256:<hash>` of what spot-iac last sent. */
+/** privateKey, privateKeyId and serviceAccountKey hold salted hashes (hashSecret) of what spot-iac last sent. */
 export type GcpConnectionOutputs = GcpConnectionInputs;
 
 // ---- checks ------------------------------------------------------------------------------------------------------
@@ -217,9 +217,9 @@ async function readConnection(
     accountId,
     ...fromWire(sa),
     // Spot never returns these; a value it did return is hashed, never kept in plain text.
-    privateKey: secretHash(sa.private_key) ?? secretHash(prior?.privateKey),
-    privateKeyId: secretHash(sa.private_key_id) ?? secretHash(prior?.privateKeyId),
-    serviceAccountKey: secretHash(prior?.serviceAccountKey),
+    privateKey: secretStandIn(sa.private_key) ?? secretStandIn(prior?.privateKey),
+    privateKeyId: secretStandIn(sa.private_key_id) ?? secretStandIn(prior?.privateKeyId),
+    serviceAccountKey: secretStandIn(prior?.serviceAccountKey),
   };
 }
 
@@ -233,7 +233,7 @@ function sentHashes(inputs: GcpConnectionInputs): Partial<GcpConnectionOutputs> 
   };
 }
 
-const MISMATCH = "sha256:(differs from Spot)";
+const MISMATCH = "(differs from Spot)";
 
 function keyField(name: KeyField, description: string, extra: Partial<Field> = {}): Field {
   return {
@@ -312,13 +312,16 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
     const key = resolveKey(desired);
     const publicSame = PUBLIC.every((k) => key[k] === undefined || live[k] === undefined || key[k] === live[k]);
     const secretSame = (["privateKey", "privateKeyId"] as const).every(
-      (k) => live[k] === undefined || key[k] === undefined || hashSecret(key[k]!) === live[k],
+      (k) => live[k] === undefined || key[k] === undefined || secretMatches(key[k]!, live[k]!),
     );
     const fileSame =
-      live.serviceAccountKey === undefined || live.serviceAccountKey === hashSecret(desired.serviceAccountKey);
+      live.serviceAccountKey === undefined || secretMatches(desired.serviceAccountKey, live.serviceAccountKey);
     return {
       ...live,
-      serviceAccountKey: publicSame && secretSame && fileSame ? hashSecret(desired.serviceAccountKey) : MISMATCH,
+      serviceAccountKey:
+        publicSame && secretSame && fileSame
+          ? (live.serviceAccountKey ?? hashSecret(desired.serviceAccountKey))
+          : MISMATCH,
     };
   },
 

@@ -6,7 +6,7 @@
  */
 import type { OrganizationUser, UserDetails } from "../api/types";
 import { isNotFound } from "../api/errors";
-import { hashSecret, readAll, SECRET_HASH_PREFIX } from "./engine";
+import { readAll, secretStandIn } from "./engine";
 import {
   assignmentsField,
   assignmentsFromLive,
@@ -47,12 +47,6 @@ export const userGroupIdsField = (subject: string): Field => ({
 
 export function sameEmail(a: unknown, b: unknown): boolean {
   return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
-}
-
-/** A secret kept in outputs: its hash, never the value. */
-export function secretStandIn(v: unknown): string | undefined {
-  if (typeof v !== "string" || v === "") return undefined;
-  return v.startsWith(SECRET_HASH_PREFIX) ? v : hashSecret(v);
 }
 
 /** Spot's organization id arrives as a number in user answers; the rest of spot-iac uses strings. */

@@ -11,7 +11,7 @@
 import type { FieldChange, Lookup, Props, ResourceContext, ResourceKind } from "../resources/types";
 import type { Field } from "../resources/schema";
 import { isInput, snakeCase } from "../resources/schema";
-import { checkInputs, diffResource, hashSecret, normalize } from "../resources/engine";
+import { checkInputs, diffResource, hashSecret, normalize, secretMatches } from "../resources/engine";
 import { UNKNOWN, decodeDynamic, encodeDynamic, fromWire } from "./codec";
 import type { DynamicValue } from "./codec";
 import { createLogger } from "./log";
@@ -599,7 +599,7 @@ export class TerraformProvider {
         continue;
       }
       const known = priv.secrets[key];
-      if (known === hashSecret(String(v))) continue;
+      if (known !== undefined && secretMatches(String(v), known)) continue;
       versions[vName] = (priorVersion ?? 0) + 1;
       const mode = rs.kind.fields[key].onChange ?? "update";
       // No hash yet (imported, or set up outside Terraform): an update-mode secret is sent, others recorded.
@@ -748,7 +748,11 @@ export class TerraformProvider {
 
     const newPriv: PrivateState = { secrets: { ...priv.secrets } };
     for (const key of rs.secretInputs)
-      if (typeof inputs[key] === "string") newPriv.secrets[key] = hashSecret(inputs[key]);
+      if (typeof inputs[key] === "string") {
+        // Keep the recorded hash while the secret is unchanged: a fresh salted hash would bump `_version`.
+        const known = priv.secrets[key];
+        newPriv.secrets[key] = known && secretMatches(inputs[key], known) ? known : hashSecret(inputs[key]);
+      }
 
     const actual = propsToTf(rs.attrs, outputs, emptyObject(rs.attrs));
     actual.id = id;

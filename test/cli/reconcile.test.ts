@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { applyCommand, auditCommand, planCommand } from "../../src/cli/gitops/commands";
 import type { Deps } from "../../src/cli/gitops/commands";
-import { hashSecret } from "../../src/resources";
+import { hashOf } from "../support/secrets";
 import { fakeConnect, fakeKinds, FakeSpot } from "./fixtures/fake-kinds";
 import { capture, tempDir } from "./fixtures/helpers";
 
@@ -135,7 +135,7 @@ describe("first apply, then no changes", () => {
       action: "create",
       status: "done",
       tokenEnv: "TOKEN_A",
-      secretHashes: { password: hashSecret(SECRETS.ALICE_PASSWORD) },
+      secretHashes: { password: hashOf(SECRETS.ALICE_PASSWORD) },
     });
     const text = s.journal();
     for (const v of [...Object.values(SECRETS), "token-a-value", "token-b-value"]) expect(text).not.toContain(v);

@@ -81,16 +81,16 @@ describe("journal", () => {
   it("skips a torn last line and indexes the latest secret hashes", () => {
     const tmp = tempDir();
     const j = new Journal(join(tmp.dir, "deep/j.jsonl"));
-    j.append(entry({ kind: "User", id: "u-1", secretHashes: { password: "sha256:a" } }));
-    j.append(entry({ kind: "User", id: "u-1", action: "update", secretHashes: { password: "sha256:b" } }));
-    j.append(entry({ kind: "User", id: "u-2", secretHashes: { password: "sha256:c" } }));
+    j.append(entry({ kind: "User", id: "u-1", secretHashes: { password: "scrypt:a" } }));
+    j.append(entry({ kind: "User", id: "u-1", action: "update", secretHashes: { password: "scrypt:b" } }));
+    j.append(entry({ kind: "User", id: "u-2", secretHashes: { password: "scrypt:c" } }));
     j.append(entry({ kind: "User", id: "u-2", action: "delete" }));
-    j.append(entry({ kind: "User", id: "u-3", status: "failed", secretHashes: { password: "sha256:d" } }));
+    j.append(entry({ kind: "User", id: "u-3", status: "failed", secretHashes: { password: "scrypt:d" } }));
     appendFileSync(j.path, '{"v":1,"runId":"r1","tim');
     const all = j.read();
     expect(all).toHaveLength(5);
     const idx = new SecretIndex(all);
-    expect(idx.get("User", "u-1")).toEqual({ password: "sha256:b" });
+    expect(idx.get("User", "u-1")).toEqual({ password: "scrypt:b" });
     expect(idx.get("User", "u-2")).toEqual({});
     expect(idx.get("User", "u-3")).toEqual({});
     tmp.cleanup();

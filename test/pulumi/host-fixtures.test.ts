@@ -152,7 +152,7 @@ describe("Widget lifecycle", () => {
       size: 1,
       serial: expect.any(String),
     });
-    expect(outs.password).toMatch(/^sha256:/);
+    expect(outs.password).toMatch(/^scrypt:/);
     expect(outs.apiKey).toMatch(/^key-/);
     expect(outs.__provider).toBe(text.Widget);
     expect(objectsOf("Org A", "Widget")[id].name).toBe("alpha");
@@ -381,7 +381,7 @@ describe("irreversible deletes (Vault)", () => {
 describe("forget-only deletes (Link)", () => {
   it("delete warns through the engine log and leaves the object", async () => {
     const r = await host.create(host.urn("l"), { ...P("Link"), target: "aws", clientSecret: "cs-PLAIN-999" });
-    expect(r.properties.clientSecret).toMatch(/^sha256:/);
+    expect(r.properties.clientSecret).toMatch(/^scrypt:/);
     host.engineLogs.length = 0;
     await host.delete(host.urn("l"), r.id, r.properties);
     expect(host.engineLogs).toEqual([

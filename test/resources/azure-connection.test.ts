@@ -5,7 +5,7 @@
  * rejected before any API call.
  */
 import { azureConnection } from "../../src/resources/azure-connection";
-import { diffResource, hashSecret } from "../../src/resources";
+import { diffResource } from "../../src/resources";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
 import {
@@ -18,6 +18,7 @@ import {
   type TestContext,
 } from "./helpers";
 import { checkedFor, rejectedBeforeApi, unique } from "./accounts-helpers";
+import { hashOf } from "../support/secrets";
 
 const emu = withEmulator();
 let ctx: TestContext;
@@ -56,7 +57,7 @@ test("lifecycle: create, no diff, drift detected and fixed, secret rotated, adop
   const inputs = checkedFor(azureConnection, inputsFor(accountId));
   const { id, outputs } = await azureConnection.create(ctx, inputs);
   expect(id).toBe(accountId);
-  expect(outputs.clientSecret).toBe(hashSecret(SECRET));
+  expect(outputs.clientSecret).toEqual(hashOf(SECRET));
   expectNoSecret(outputs, secrets);
 
   ctx.client.clearCache();
@@ -93,7 +94,7 @@ test("lifecycle: create, no diff, drift detected and fixed, secret rotated, adop
   ]);
   expectNoSecret(d, secrets);
   const updated = await azureConnection.update(ctx, id, rotated, fixed, d.changes);
-  expect(updated.clientSecret).toBe(hashSecret(SECRET_2));
+  expect(updated.clientSecret).toEqual(hashOf(SECRET_2));
   ctx.client.clearCache();
   live = await azureConnection.read(ctx, id, updated);
   expectNoDiff(azureConnection, rotated, live);

@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { gcpConnection } from "../../src/resources/gcp-connection";
-import { diffResource, hashSecret } from "../../src/resources";
+import { diffResource } from "../../src/resources";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
 import {
@@ -21,6 +21,7 @@ import {
   type TestContext,
 } from "./helpers";
 import { checkedFor, rejectedBeforeApi, unique } from "./accounts-helpers";
+import { hashOf } from "../support/secrets";
 
 const emu = withEmulator();
 let ctx: TestContext;
@@ -88,8 +89,8 @@ test("lifecycle with individual fields: create, no diff, drift, update, new key,
     tokenUri: "https://oauth2.googleapis.com/token",
     authProviderX509CertUrl: "https://www.googleapis.com/oauth2/v1/certs",
     clientX509CertUrl: "https://www.googleapis.com/robot/v1/metadata/x509/spot%40spot-labs-123.iam.gserviceaccount.com",
-    privateKey: hashSecret(KEY),
-    privateKeyId: hashSecret(KEY_ID),
+    privateKey: hashOf(KEY),
+    privateKeyId: hashOf(KEY_ID),
   });
   expectNoSecret(outputs, outputLeaks);
   ctx.client.clearCache();
@@ -127,7 +128,7 @@ test("lifecycle with individual fields: create, no diff, drift, update, new key,
     { field: "privateKey", before: "(secret)", after: "(secret)", mode: "update", secret: true },
   ]);
   const updated = await gcpConnection.update(ctx, id, rotated, fixed, d.changes);
-  expect(updated.privateKey).toBe(hashSecret(KEY_2));
+  expect(updated.privateKey).toEqual(hashOf(KEY_2));
   expectNoSecret(updated, outputLeaks);
 
   // The same key given as a whole key file instead: nothing to change.
@@ -163,7 +164,7 @@ test("lifecycle with a whole key file: create, no diff, drift detected, update",
   const accountId = await newAccount();
   const inputs = checkedFor(gcpConnection, { accountId, serviceAccountKey: keyFile() });
   const { id, outputs } = await gcpConnection.create(ctx, inputs);
-  expect(outputs.serviceAccountKey).toBe(hashSecret(inputs.serviceAccountKey!));
+  expect(outputs.serviceAccountKey).toEqual(hashOf(inputs.serviceAccountKey!));
   expect(outputs.clientEmail).toBe("spot@spot-labs-123.iam.gserviceaccount.com");
   expectNoSecret(outputs, outputLeaks);
   ctx.client.clearCache();

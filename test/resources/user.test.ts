@@ -77,7 +77,7 @@ test("lifecycle: create, drift, update, refused and replacing changes, adopt, de
     organizationId: emu.organizationId,
     displayName: "Jane Doe",
   });
-  expect(r.created.password).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(r.created.password).toMatch(/^scrypt:[\w-]+:[\w-]+$/);
   expect(r.live.password).toBe(r.created.password);
 });
 

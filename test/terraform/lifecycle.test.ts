@@ -5,12 +5,12 @@
  * no secret in any file of the working directory nor in `terraform show`.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { hashSecret } from "../../src/resources/engine";
 import { buildSchemas, providerSchemaDocument } from "../../src/terraform/schema";
 import { open } from "../../src/terraform/sealed";
 import type { RunningServer } from "../../src/terraform/server";
 import { MemoryStore, TEST_TOKEN, fixtureContextFactory, orgKind, widgetKind, widgetsLookup } from "./fixtures/kinds";
 import { Workdir, describeWithTerraform, startInProcess } from "./support";
+import { hashOf } from "../support/secrets";
 
 const PASSWORD_1 = "pw-first-9f8e7d6c";
 const PASSWORD_2 = "pw-second-5b4a3928";
@@ -105,7 +105,7 @@ describeWithTerraform("terraform lifecycle over the in-process provider", () => 
     expect(store.widgets.size).toBe(1);
     id = [...store.widgets.keys()][0];
     const w = store.widgets.get(id)!;
-    expect(w).toMatchObject({ name: "alpha", tags: ["a", "b"], role: "viewer", passwordHash: hashSecret(PASSWORD_1) });
+    expect(w).toMatchObject({ name: "alpha", tags: ["a", "b"], role: "viewer", passwordHash: hashOf(PASSWORD_1) });
     const attrs = widgetState().attributes;
     expect(attrs).toMatchObject({ id, password: null, password_version: 1, note: "auto-note", role: "viewer" });
     expect(attrs.settings).toEqual({ color: "red", size: null, created_by: "spot" });
@@ -143,7 +143,7 @@ describeWithTerraform("terraform lifecycle over the in-process provider", () => 
     expect(p.code).toBe(2);
     expect(p.stdout).toMatch(/password_version\s+=\s+1 -> 2/);
     await apply();
-    expect(store.widgets.get(id)!.passwordHash).toBe(hashSecret(PASSWORD_2));
+    expect(store.widgets.get(id)!.passwordHash).toEqual(hashOf(PASSWORD_2));
     expect(widgetState().attributes.password_version).toBe(2);
     expect((await plan()).code).toBe(0);
   });

@@ -3,7 +3,6 @@
  * the fixture kinds and an in-memory store.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { hashSecret } from "../../src/resources/engine";
 import type { ResourceKind } from "../../src/resources/types";
 import { UNKNOWN, decodeDynamic, encodeDynamic } from "../../src/terraform/codec";
 import type { ProviderHandlers } from "../../src/terraform/provider";
@@ -11,6 +10,7 @@ import { createProvider } from "../../src/terraform/provider";
 import { resourceSchema } from "../../src/terraform/schema";
 import { open } from "../../src/terraform/sealed";
 import { MemoryStore, TEST_TOKEN, fixtureContextFactory, orgKind, widgetKind, widgetsLookup } from "./fixtures/kinds";
+import { hashOf } from "../support/secrets";
 
 const WIDGET = resourceSchema(widgetKind);
 const ORG = resourceSchema(orgKind);
@@ -285,7 +285,7 @@ describe("tfplugin6 handlers", () => {
       });
       expect(state.settings).toEqual({ color: "red", size: null, created_by: "spot" });
       const p = JSON.parse(priv.toString());
-      expect(p.secrets.password).toBe(hashSecret("pw-1-secret"));
+      expect(p.secrets.password).toEqual(hashOf("pw-1-secret"));
       expect(priv.toString()).not.toContain("pw-1-secret");
       expect(open(state.encrypted_token, keys.privateKey)).toBe(store.tokens[0]);
     });
@@ -436,7 +436,7 @@ describe("tfplugin6 handlers", () => {
       });
       expect(r.diagnostics).toEqual([]);
       expect(store.calls).toContain("update wdg-1 name,password");
-      expect(store.widgets.get("wdg-1")!.passwordHash).toBe(hashSecret("pw-2-secret"));
+      expect(store.widgets.get("wdg-1")!.passwordHash).toEqual(hashOf("pw-2-secret"));
       const s = dec(r.new_state);
       expect(s).toMatchObject({
         name: "beta",
@@ -445,7 +445,7 @@ describe("tfplugin6 handlers", () => {
         password_version: 2,
         encrypted_token: state.encrypted_token,
       });
-      expect(JSON.parse(r.private.toString()).secrets.password).toBe(hashSecret("pw-2-secret"));
+      expect(JSON.parse(r.private.toString()).secrets.password).toEqual(hashOf("pw-2-secret"));
     });
 
     it("an update error keeps the prior state", async () => {

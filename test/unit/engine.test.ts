@@ -1,4 +1,11 @@
-import { checkInputs, diffResource, hashSecret, normalize, stripUndefined } from "../../src/resources/engine";
+import {
+  checkInputs,
+  diffResource,
+  hashSecret,
+  normalize,
+  secretMatches,
+  stripUndefined,
+} from "../../src/resources/engine";
 import type { ResourceKind } from "../../src/resources/types";
 import { snakeCase } from "../../src/resources/schema";
 
@@ -145,4 +152,15 @@ describe("nested objects", () => {
 it("never echoes a secret given with the wrong type", () => {
   const r = checkInputs(kind, { name: "a", email: "a@b.c", password: 123456789 });
   expect(r.failures).toEqual([{ field: "password", message: "must be a string, got (secret)" }]);
+});
+
+it("salts secret hashes: two hashes of one value differ, both verify, others do not", () => {
+  const a = hashSecret("hunter2");
+  const b = hashSecret("hunter2");
+  expect(a).not.toBe(b);
+  expect(secretMatches("hunter2", a)).toBe(true);
+  expect(secretMatches("hunter2", b)).toBe(true);
+  expect(secretMatches("hunter3", a)).toBe(false);
+  expect(secretMatches("hunter2", "scrypt:bogus")).toBe(false);
+  expect(a).not.toContain("hunter2");
 });
