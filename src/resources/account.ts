@@ -53,6 +53,32 @@ export function forgetConnection(ctx: ResourceContext, what: string, accountId: 
   );
 }
 
+/**
+ * delete/find/importById of a kind whose id is its account's id and which Spot cannot delete (the AWS external
+ * id and the cloud connections): delete forgets with a warning; find and import read by account.
+ */
+export function perAccountOps<O>(
+  what: string,
+  read: (ctx: ResourceContext, accountId: string) => Promise<O | undefined>,
+) {
+  return {
+    async delete(ctx: ResourceContext, id: string): Promise<void> {
+      forgetConnection(ctx, what, id);
+    },
+    async find(ctx: ResourceContext, inputs: { accountId: string }) {
+      const outputs = await read(ctx, inputs.accountId);
+      return outputs && { id: inputs.accountId, outputs };
+    },
+    async importById(ctx: ResourceContext, importId: string) {
+      const id = importId.trim();
+      const problem = accountIdProblem(id);
+      if (problem) throw new Error(`import id ${problem}`);
+      const outputs = await read(ctx, id);
+      return outputs && { id, outputs };
+    },
+  };
+}
+
 // ---- Account ---------------------------------------------------------------------------------------------------
 
 export interface AccountInputs {

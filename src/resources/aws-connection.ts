@@ -3,7 +3,7 @@
  * GET /setup/credentials/aws?accountId=). Posting again replaces the account's AWS credentials, so a new role
  * is an in-place update. Spot has no DELETE: deleting forgets the connection with a warning.
  */
-import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
+import { accountIdField, orGone, perAccountOps } from "./account";
 import type { ResourceContext, ResourceKind } from "./types";
 
 export interface AwsConnectionInputs {
@@ -115,20 +115,5 @@ export const awsConnection: ResourceKind<AwsConnectionInputs, AwsConnectionOutpu
     return outputs;
   },
 
-  async delete(ctx, id) {
-    forgetConnection(ctx, "AWS connection", id);
-  },
-
-  async find(ctx, inputs) {
-    const outputs = await readConnection(ctx, inputs.accountId);
-    return outputs && { id: inputs.accountId, outputs };
-  },
-
-  async importById(ctx, importId) {
-    const id = importId.trim();
-    const problem = accountIdProblem(id);
-    if (problem) throw new Error(`import id ${problem}`);
-    const outputs = await readConnection(ctx, id);
-    return outputs && { id, outputs };
-  },
+  ...perAccountOps("AWS connection", (ctx, id) => readConnection(ctx, id)),
 };

@@ -3,7 +3,7 @@
  * the customer's IAM role must require in its trust policy before AwsConnection can use the role. Read with
  * GET /setup/credentials/aws/externalId/{accountId}. Spot has no DELETE for it.
  */
-import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
+import { accountIdField, orGone, perAccountOps } from "./account";
 import type { ResourceContext, ResourceKind } from "./types";
 
 export interface AwsExternalIdInputs {
@@ -71,20 +71,5 @@ export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutpu
     return live;
   },
 
-  async delete(ctx, id) {
-    forgetConnection(ctx, "AWS external id", id);
-  },
-
-  async find(ctx, inputs) {
-    const outputs = await readExternalId(ctx, inputs.accountId);
-    return outputs && { id: inputs.accountId, outputs };
-  },
-
-  async importById(ctx, importId) {
-    const id = importId.trim();
-    const problem = accountIdProblem(id);
-    if (problem) throw new Error(`import id ${problem}`);
-    const outputs = await readExternalId(ctx, id);
-    return outputs && { id, outputs };
-  },
+  ...perAccountOps("AWS external id", readExternalId),
 };

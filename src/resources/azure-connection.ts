@@ -4,8 +4,8 @@
  * client secret). Posting again replaces the credentials, so every field but the account updates in place.
  * State keeps only the secret's hash, so a changed secret still plans an update. Spot has no DELETE.
  */
-import { hashSecret, secretMatches, secretStandIn } from "./engine";
-import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
+import { hashSecret, secretStandIn } from "./engine";
+import { accountIdField, orGone, perAccountOps } from "./account";
 import type { Field } from "./schema";
 import type { ResourceContext, ResourceKind } from "./types";
 
@@ -155,20 +155,5 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
     return outputs;
   },
 
-  async delete(ctx, id) {
-    forgetConnection(ctx, "Azure connection", id);
-  },
-
-  async find(ctx, inputs) {
-    const outputs = await readConnection(ctx, inputs.accountId);
-    return outputs && { id: inputs.accountId, outputs };
-  },
-
-  async importById(ctx, importId) {
-    const id = importId.trim();
-    const problem = accountIdProblem(id);
-    if (problem) throw new Error(`import id ${problem}`);
-    const outputs = await readConnection(ctx, id);
-    return outputs && { id, outputs };
-  },
+  ...perAccountOps("Azure connection", (ctx, id) => readConnection(ctx, id)),
 };

@@ -8,7 +8,7 @@
 import { createPrivateKey } from "node:crypto";
 import type { GcpServiceAccount, GcpServiceAccountRead } from "../api/types";
 import { hashSecret, secretMatches, secretStandIn } from "./engine";
-import { accountIdField, accountIdProblem, forgetConnection, orGone } from "./account";
+import { accountIdField, orGone, perAccountOps } from "./account";
 import type { Field } from "./schema";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
 
@@ -351,20 +351,5 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
     return outputs;
   },
 
-  async delete(ctx, id) {
-    forgetConnection(ctx, "GCP connection", id);
-  },
-
-  async find(ctx, inputs) {
-    const outputs = await readConnection(ctx, inputs.accountId);
-    return outputs && { id: inputs.accountId, outputs };
-  },
-
-  async importById(ctx, importId) {
-    const id = importId.trim();
-    const problem = accountIdProblem(id);
-    if (problem) throw new Error(`import id ${problem}`);
-    const outputs = await readConnection(ctx, id);
-    return outputs && { id, outputs };
-  },
+  ...perAccountOps("GCP connection", (ctx, id) => readConnection(ctx, id)),
 };

@@ -11,14 +11,13 @@ import {
   assignmentsField,
   assignmentsFromLive,
   assignmentsToSend,
-  changed,
   checkAssignments,
   hideViewerPolicy,
   noSpecialChars,
   type Assignment,
 } from "./access-policy";
 import type { CheckFailure, Props, ResourceContext, ResourceKind } from "./types";
-import { orgIdOf, rollback, userGroupIdsField } from "./user";
+import { deleteUser, orgIdOf, rollback, updateMappings, userGroupIdsField } from "./user";
 import { readAll } from "./engine";
 
 export interface AccountRole {
@@ -219,22 +218,11 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
   },
 
   async update(ctx, id, inputs, live, changes) {
-    if (changed(changes, "policies")) {
-      await ctx.client.users.setPolicyMapping(id, assignmentsToSend(inputs.policies, live.policies));
-    }
-    if (changed(changes, "userGroupIds") && inputs.userGroupIds !== undefined) {
-      await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
-    }
+    await updateMappings(ctx, id, inputs, live, changes);
     return (await read(ctx, id, live)) ?? live;
   },
 
-  async delete(ctx, id) {
-    try {
-      await ctx.client.users.delete(id);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-  },
+  delete: deleteUser,
 
   async find(ctx, inputs) {
     const found = await byName(ctx, inputs.name);

@@ -20,7 +20,7 @@ import {
   type Assignment,
 } from "./access-policy";
 import type { Field } from "./schema";
-import type { Props, ResourceContext, ResourceKind } from "./types";
+import type { FieldChange, Props, ResourceContext, ResourceKind } from "./types";
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -112,6 +112,31 @@ async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<Us
 }
 
 const NO_ENDPOINT = "Spot has no API to change it:";
+
+/** The in-place updates console and programmatic users share: direct policies and group membership. */
+export async function updateMappings(
+  ctx: ResourceContext,
+  id: string,
+  inputs: { policies?: Assignment[]; userGroupIds?: string[] },
+  live: { policies?: Assignment[] },
+  changes: FieldChange[],
+): Promise<void> {
+  if (changed(changes, "policies")) {
+    await ctx.client.users.setPolicyMapping(id, assignmentsToSend(inputs.policies, live.policies));
+  }
+  if (changed(changes, "userGroupIds") && inputs.userGroupIds !== undefined) {
+    await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
+  }
+}
+
+/** Delete a console or programmatic user; one already gone is not an error. */
+export async function deleteUser(ctx: ResourceContext, id: string): Promise<void> {
+  try {
+    await ctx.client.users.delete(id);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
 
 export const user: ResourceKind<UserInputs, UserOutputs> = {
   name: "User",
@@ -252,22 +277,11 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
   },
 
   async update(ctx, id, inputs, live, changes) {
-    if (changed(changes, "policies")) {
-      await ctx.client.users.setPolicyMapping(id, assignmentsToSend(inputs.policies, live.policies));
-    }
-    if (changed(changes, "userGroupIds") && inputs.userGroupIds !== undefined) {
-      await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
-    }
+    await updateMappings(ctx, id, inputs, live, changes);
     return (await read(ctx, id, live)) ?? live;
   },
 
-  async delete(ctx, id) {
-    try {
-      await ctx.client.users.delete(id);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-  },
+  delete: deleteUser,
 
   async find(ctx, inputs) {
     const u = await userByEmail(ctx, inputs.email);
