@@ -29,7 +29,12 @@ function serveBare() {
       request: { id: "00000000-0000-4000-8000-000000000000", url, method, timestamp: new Date().toISOString() },
       response: { status: { code: 200, message: "OK" }, kind: "spotinst:setup:account", items, count: items.length },
     });
-  const item = { accountId: "act-00000000", name: "seed", organizationId: "606000000000", createdAt: new Date().toISOString() };
+  const item = {
+    accountId: "act-00000000",
+    name: "seed",
+    organizationId: "606000000000",
+    createdAt: new Date().toISOString(),
+  };
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -90,6 +95,7 @@ function request(base, method, path, body) {
 async function phase(base, name, makeRequest) {
   const latencies = [];
   let errors = 0;
+  let firstError;
   const deadline = performance.now() + SECONDS * 1000;
   let n = 0;
   const worker = async () => {
@@ -98,7 +104,10 @@ async function phase(base, name, makeRequest) {
       const t = performance.now();
       const res = await makeRequest(i);
       latencies.push(performance.now() - t);
-      if (res.status !== 200) errors++;
+      if (res.status !== 200) {
+        errors++;
+        if (!firstError) firstError = `${res.status} ${res.body.slice(0, 300)}`;
+      }
     }
   };
   const started = performance.now();
@@ -113,6 +122,7 @@ async function phase(base, name, makeRequest) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     errors,
+    firstError,
   };
 }
 
@@ -153,7 +163,10 @@ async function measure(mode) {
 async function main() {
   const targets = [["emulator, SQLite WAL (persistence on)", "sqlite"]];
   if (!flag("no-baseline"))
-    targets.push(["baseline: emulator, in-memory store", "memory"], ["baseline: bare node:http, canned answer", "bare"]);
+    targets.push(
+      ["baseline: emulator, in-memory store", "memory"],
+      ["baseline: bare node:http, canned answer", "bare"],
+    );
   const results = [];
   for (const [label, mode] of targets) results.push({ label, phases: await measure(mode) });
   agent.destroy();
@@ -176,6 +189,8 @@ async function main() {
       ),
     ),
   );
+  for (const r of results)
+    for (const p of r.phases) if (p.firstError) console.log(`first error, ${r.label}, ${p.name}: ${p.firstError}`);
   const [reads, ...writes] = results[0].phases;
   const minWrites = Math.min(...writes.map((w) => w.perSecond));
   const worstP99 = Math.max(...results[0].phases.map((p) => p.p99));

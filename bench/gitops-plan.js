@@ -74,7 +74,9 @@ async function main() {
     const env = { SPOTINST_BASE_URL: emu.url };
     const tokens = [];
     for (let i = 0; i < ORGS; i++) {
-      tokens[i] = (await emu.control.bootstrap({ organizationName: `Bench ${i}`, adminEmail: `admin@bench${i}.example.com` })).token;
+      tokens[i] = (
+        await emu.control.bootstrap({ organizationName: `Bench ${i}`, adminEmail: `admin@bench${i}.example.com` })
+      ).token;
       env[`BENCH_TOKEN_${i}`] = tokens[i];
     }
     const yaml =
@@ -129,7 +131,8 @@ async function main() {
     // Baseline: the same live objects, one GET each, at the plan's concurrency (8).
     const peers = objects.map((o) => new PeerClient(emu.url, o.token, 8));
     const peerWork = objects.flatMap((o, i) => o.entries.map((e) => ({ e, p: peers[i] })));
-    if (peerWork.length !== declared) throw new Error(`expected ${declared} live objects, the plan found ${peerWork.length}`);
+    if (peerWork.length !== declared)
+      throw new Error(`expected ${declared} live objects, the plan found ${peerWork.length}`);
     await emu.control.resetStats();
     const t = await timed(() =>
       mapLimit(peerWork, 8, async ({ e, p }) => {
@@ -158,7 +161,14 @@ async function main() {
           fmt.mb(r.peakRss),
           fmt.mb(r.peakHeap),
         ]),
-        [`baseline: peer, 1 GET per object (ids known)`, fmt.ms(peer.ms), fmt.int(peer.calls), (peer.calls / declared).toFixed(2), "", ""],
+        [
+          `baseline: peer, 1 GET per object (ids known)`,
+          fmt.ms(peer.ms),
+          fmt.int(peer.calls),
+          (peer.calls / declared).toFixed(2),
+          "",
+          "",
+        ],
       ],
     ),
   );

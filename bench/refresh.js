@@ -10,24 +10,51 @@
  * API calls are counted by the emulator. Every engine read must find its object and plan no change, and every
  * peer GET must answer 200, or the benchmark fails.
  *
- *   node bench/refresh.js [--orgs 10] [--sizes 100,1000] [--parallelism 10]
+ * On localhost the emulator answers in well under a millisecond, so wall time there mostly measures client CPU;
+ * one more run of the platform mix at the largest N injects a fixed latency on every route (`--latency`, ms),
+ * as a WAN to api.spotinst.io would add, to show what the call counts mean for wall time.
+ *
+ *   node bench/refresh.js [--orgs 10] [--sizes 100,1000] [--parallelism 10] [--repeat 3] [--latency 50]
  */
 "use strict";
-const { arg, dist, fmt, machineNote, mapLimit, PeerClient, runMain, startEmulator, table, timed, writeSummary } =
-  require("./lib/common");
+const {
+  arg,
+  dist,
+  fmt,
+  machineNote,
+  mapLimit,
+  PeerClient,
+  runMain,
+  startEmulator,
+  table,
+  timed,
+  writeSummary,
+} = require("./lib/common");
 const { contextFor, mixCounts, peerReadPath, PLATFORM_MIX, seedOrganizations } = require("./lib/seed");
 
 const ORGS = arg("orgs", 10);
-const SIZES = String(arg("sizes", "100,1000"))
-  .split(",")
-  .map(Number);
+const SIZES = String(arg("sizes", "100,1000")).split(",").map(Number);
 const PARALLELISM = arg("parallelism", 10);
 const REPEAT = arg("repeat", 3);
+// Injected per-request latency for one extra run of the platform mix at the largest N (0 = skip).
+const LATENCY = arg("latency", 50);
 
 const KINDS = PLATFORM_MIX.map(([k]) => k);
 const LIST_SERVED = ["Account", "AccessPolicy"];
 
 const cpuMs = (u) => (u.user + u.system) / 1000;
+
+/**
+ * The order objects are refreshed in: organization by organization (as one Terraform configuration or Pulumi
+ * stack per organization does), or interleaved across organizations (a multi-organization program).
+ */
+function arrange(perOrg, interleaved) {
+  if (!interleaved) return perOrg.flat();
+  const out = [];
+  for (let i = 0; i < Math.max(0, ...perOrg.map((l) => l.length)); i++)
+    for (const l of perOrg) if (i < l.length) out.push(l[i]);
+  return out;
+}
 
 /** Of `REPEAT` runs, the one with the median wall time (calls are the same every run, or the spread shows). */
 async function medianRun(fn) {
@@ -40,10 +67,13 @@ async function medianRun(fn) {
 }
 
 /** Refresh through the engine: read with the state as prior, then diff against the desired inputs. */
-async function engineRefresh(emu, orgs) {
+async function engineRefresh(emu, orgs, interleaved = false) {
   const { kindByName, diffResource } = dist("resources");
   const ctxs = orgs.map((o) => contextFor(emu.url, o.token));
-  const work = orgs.flatMap((o, i) => o.entries.map((e) => ({ e, ctx: ctxs[i] })));
+  const work = arrange(
+    orgs.map((o, i) => o.entries.map((e) => ({ e, ctx: ctxs[i] }))),
+    interleaved,
+  );
   await emu.control.resetStats();
   const cpu0 = process.cpuUsage();
   const { ms } = await timed(() =>
@@ -64,9 +94,12 @@ async function engineRefresh(emu, orgs) {
 }
 
 /** Refresh the peer's way: one GET per object. */
-async function peerRefresh(emu, orgs) {
+async function peerRefresh(emu, orgs, interleaved = false) {
   const peers = orgs.map((o) => new PeerClient(emu.url, o.token, PARALLELISM));
-  const work = orgs.flatMap((o, i) => o.entries.map((e) => ({ e, peer: peers[i] })));
+  const work = arrange(
+    orgs.map((o, i) => o.entries.map((e) => ({ e, peer: peers[i] }))),
+    interleaved,
+  );
   await emu.control.resetStats();
   const cpu0 = process.cpuUsage();
   const { ms } = await timed(() =>
@@ -82,7 +115,9 @@ async function peerRefresh(emu, orgs) {
 }
 
 function select(seeded, kinds, orgCount = seeded.length) {
-  return seeded.slice(0, orgCount).map((o) => ({ token: o.token, entries: o.state.filter((e) => kinds.includes(e.kind)) }));
+  return seeded
+    .slice(0, orgCount)
+    .map((o) => ({ token: o.token, entries: o.state.filter((e) => kinds.includes(e.kind)) }));
 }
 
 async function main() {
@@ -113,6 +148,29 @@ async function main() {
         const peer = await medianRun(() => peerRefresh(emu, orgs));
         rows.push({ n, label: s.label, orgs: orgs.length, objects, ours, peer });
         if (s.mix && n === Math.max(...SIZES)) breakdown = ours.routes;
+      }
+      if (n === Math.max(...SIZES) && LATENCY > 0) {
+        // A WAN-like run: every route the two patterns use answers after LATENCY ms (emulator latency faults).
+        const orgs = select(seeded, KINDS);
+        const routes = new Set([...Object.keys(breakdown ?? {}), ...Object.keys(rows[rows.length - 1].peer.routes)]);
+        for (const r of routes) {
+          const [method, path] = r.split(" ");
+          await emu.control.injectFault({ method, path, kind: "latency", latencyMs: LATENCY, times: 0 });
+        }
+        for (const interleaved of [false, true]) {
+          const ours = await engineRefresh(emu, orgs, interleaved);
+          const peer = await peerRefresh(emu, orgs, interleaved);
+          const order = interleaved ? "orgs interleaved" : "org by org";
+          rows.push({
+            n,
+            label: `platform mix, ${LATENCY} ms latency, ${order}`,
+            orgs: orgs.length,
+            objects: n,
+            ours,
+            peer,
+          });
+        }
+        await emu.control.clearFaults();
       }
     }
   } finally {
@@ -175,6 +233,12 @@ async function main() {
       "account roles, notification settings, credentials), so those cost one GET per object (per user for " +
       "UserAttachment), plus one list per organization where the list decides existence.",
   );
+  if (LATENCY > 0)
+    console.log(
+      `With ${LATENCY} ms per request, wall time follows round trips: the client keeps at most 8 requests in flight ` +
+        "per organization (maxConcurrency) and sends a route's first request alone to learn its rate budget, so " +
+        "organization by organization it cannot use all 10 parallel slots; across organizations it can.",
+    );
   const retries = rows.reduce((a, r) => a + r.ours.retries, 0);
   if (retries) console.log(`(engine retries during the run: ${retries})`);
 

@@ -27,7 +27,11 @@ const FIGURES = [
 
 function list(name) {
   const v = arg(name, undefined);
-  return v === undefined ? undefined : String(v).split(",").map((s) => s.trim());
+  return v === undefined
+    ? undefined
+    : String(v)
+        .split(",")
+        .map((s) => s.trim());
 }
 
 function runScript(file, summaryFile) {
@@ -63,19 +67,20 @@ async function main() {
       } catch {
         summary = undefined;
       }
+      if (summary)
+        for (const r of summary.rows) rows.push([summary.figure, r.measure, r.ours, r.baseline, r.result, r.target]);
       if (code !== 0 || !summary) {
         failed++;
         rows.push([f.title, `FAILED: bench/${f.script} exited ${code}`, "", "", "FAILED", ""]);
         continue;
       }
-      for (const r of summary.rows) rows.push([summary.figure, r.measure, r.ours, r.baseline, r.result, r.target]);
       console.log(`(figure ${f.id} took ${fmt.ms(ms)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n=== summary (${fmt.ms(Date.now() - started)} in all; ${machineNote()})\n`);
-  console.log(table(["figure", "measure", "ours", "baseline (same run)", "result", "target"], rows));
+  console.log(table(["figure", "measure", "ours", "baseline (same run)", "result", "target"], rows, { left: 6 }));
   if (failed) {
     console.log(`\n${failed} figure(s) FAILED`);
     process.exitCode = 1;

@@ -18,8 +18,20 @@ const { spawn, spawnSync, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { arg, fmt, machineNote, mapLimit, PeerClient, ROOT, runMain, startEmulator, summary, table, timed, writeSummary } =
-  require("./lib/common");
+const {
+  arg,
+  fmt,
+  machineNote,
+  mapLimit,
+  PeerClient,
+  ROOT,
+  runMain,
+  startEmulator,
+  summary,
+  table,
+  timed,
+  writeSummary,
+} = require("./lib/common");
 const { mixCounts, peerReadPath } = require("./lib/seed");
 
 const RESOURCES = arg("resources", 200);
@@ -136,7 +148,13 @@ async function main() {
   if (!terraformPath) {
     console.log("Figure 3b — terraform plan of 200 resources: SKIP (terraform is not on PATH)");
     writeSummary("3. Terraform provider", [
-      { measure: `terraform plan, ${RESOURCES} resources`, ours: "SKIP: terraform not on PATH", baseline: "", result: "", target: "" },
+      {
+        measure: `terraform plan, ${RESOURCES} resources`,
+        ours: "SKIP: terraform not on PATH",
+        baseline: "",
+        result: "",
+        target: "",
+      },
     ]);
     return;
   }
@@ -157,7 +175,10 @@ async function main() {
   let peer;
   let initMs;
   try {
-    const boot = await emu.control.bootstrap({ organizationName: "Terraform bench", adminEmail: "admin@tf.example.com" });
+    const boot = await emu.control.bootstrap({
+      organizationName: "Terraform bench",
+      adminEmail: "admin@tf.example.com",
+    });
     const rc = path.join(dir, "cli.tfrc");
     execFileSync(
       process.execPath,
@@ -208,14 +229,26 @@ async function main() {
   }
   const p = summary(plans);
   const f = summary(floors);
-  console.log(`Figure 3b — terraform plan of ${RESOURCES} resources (${tfVersion}, provider through a filesystem mirror)`);
+  console.log(
+    `Figure 3b — terraform plan of ${RESOURCES} resources (${tfVersion}, provider through a filesystem mirror)`,
+  );
   console.log(machineNote());
-  console.log(`mix: ${Object.entries(counts).map(([k, c]) => `${c} ${k}`).join(", ")}`);
+  console.log(
+    `mix: ${Object.entries(counts)
+      .map(([k, c]) => `${c} ${k}`)
+      .join(", ")}`,
+  );
   console.log(
     table(
       ["", "wall (median)", "min", "max", "API calls"],
       [
-        [`terraform plan (refresh ${RESOURCES}, "No changes")`, fmt.ms(p.p50), fmt.ms(p.min), fmt.ms(p.max), fmt.int(planCalls)],
+        [
+          `terraform plan (refresh ${RESOURCES}, "No changes")`,
+          fmt.ms(p.p50),
+          fmt.ms(p.min),
+          fmt.ms(p.max),
+          fmt.int(planCalls),
+        ],
         ["baseline: terraform plan -refresh=false", fmt.ms(f.p50), fmt.ms(f.min), fmt.ms(f.max), 0],
         ["baseline: peer reads, 1 GET per resource", fmt.ms(peer.ms), "", "", fmt.int(peer.calls)],
         ["(info) terraform init from the mirror", fmt.ms(initMs), "", "", ""],
@@ -224,7 +257,12 @@ async function main() {
     ),
   );
   console.log("\nterraform plan, API calls by route:");
-  console.log(table(["route", "calls"], Object.entries(planRoutes).sort((a, b) => b[1] - a[1])));
+  console.log(
+    table(
+      ["route", "calls"],
+      Object.entries(planRoutes).sort((a, b) => b[1] - a[1]),
+    ),
+  );
   writeSummary("3. Terraform provider", [
     {
       measure: `terraform plan, ${RESOURCES} resources: wall / API calls`,

@@ -193,21 +193,39 @@ function percentile(sorted, p) {
 function summary(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  return { n: s.length, min: s[0], p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1], mean };
+  return {
+    n: s.length,
+    min: s[0],
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s[s.length - 1],
+    mean,
+  };
 }
 
-/** A plain-text table: columns right-aligned except the first. */
-function table(headers, rows) {
+/** A plain-text table: the first `left` columns (default 1) left-aligned, the others right-aligned. */
+function table(headers, rows, { left = 1 } = {}) {
   const cells = [headers, ...rows].map((r) => r.map((c) => (c === undefined || c === null ? "" : String(c))));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const line = (r) =>
+    r
+      .map((c, i) => (i < left ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
 
 const fmt = {
-  ms: (v) => (v === undefined || Number.isNaN(v) ? "-" : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v < 10 ? 2 : 0)} ms`),
+  ms: (v) =>
+    v === undefined || Number.isNaN(v)
+      ? "-"
+      : v >= 10_000
+        ? `${(v / 1000).toFixed(1)} s`
+        : `${v.toFixed(v < 10 ? 2 : 0)} ms`,
   int: (v) => (v === undefined ? "-" : Math.round(v).toLocaleString("en-US")),
-  ratio: (ours, base) => (!ours || !base ? "-" : ours <= base ? `${(base / ours).toFixed(1)}x fewer` : `${(ours / base).toFixed(2)}x more`),
+  ratio: (ours, base) =>
+    !ours || !base ? "-" : ours <= base ? `${(base / ours).toFixed(1)}x fewer` : `${(ours / base).toFixed(2)}x more`,
   mb: (b) => (b / 1024 / 1024).toFixed(0) + " MB",
 };
 

@@ -74,19 +74,18 @@ async function createChecked(ctx, kind, raw) {
 }
 
 /**
- * Create `perOrg` objects of the platform mix in one organization. Kinds go in dependency order; objects of
- * a kind are created `concurrency` at a time.
+ * Create `perOrg` objects of the platform mix in one organization through `create(kindName, rawInputs)`, which
+ * returns `{kind, id, inputs, outputs}` (the engine's create here, the Pulumi host's Check+Create in figure 4).
+ * Kinds go in dependency order; objects of a kind are created `concurrency` at a time.
  */
-async function seedOrganization(ctx, orgIndex, perOrg, { concurrency = 8, tag = "b" } = {}) {
-  const { kindByName } = dist("resources");
+async function seedMix(create, orgIndex, perOrg, { concurrency = 8, tag = "b" } = {}) {
   const counts = mixCounts(perOrg);
   const state = [];
   const make = async (kindName, n, inputsOf) => {
-    const kind = kindByName(kindName);
     const made = await mapLimit(
       Array.from({ length: n }, (_, i) => i),
       concurrency,
-      (i) => createChecked(ctx, kind, inputsOf(i)),
+      (i) => create(kindName, inputsOf(i)),
     );
     state.push(...made);
     return made;
@@ -132,6 +131,12 @@ async function seedOrganization(ctx, orgIndex, perOrg, { concurrency = 8, tag = 
   return state;
 }
 
+/** The platform mix in one organization, created through the resource engine. */
+function seedOrganization(ctx, orgIndex, perOrg, opts = {}) {
+  const { kindByName } = dist("resources");
+  return seedMix((kindName, raw) => createChecked(ctx, kindByName(kindName), raw), orgIndex, perOrg, opts);
+}
+
 /**
  * `orgs` organizations bootstrapped in the emulator, each seeded with `perOrg` objects. Returns per
  * organization its token and state.
@@ -153,4 +158,13 @@ async function seedOrganizations(emu, orgs, perOrg, opts = {}) {
   return out;
 }
 
-module.exports = { PLATFORM_MIX, mixCounts, peerReadPath, contextFor, createChecked, seedOrganization, seedOrganizations };
+module.exports = {
+  PLATFORM_MIX,
+  mixCounts,
+  peerReadPath,
+  contextFor,
+  createChecked,
+  seedMix,
+  seedOrganization,
+  seedOrganizations,
+};

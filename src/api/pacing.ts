@@ -16,6 +16,8 @@ interface Budget {
   probing: boolean;
   /** The server has sent X-RateLimit-Remaining for this key. */
   learned: boolean;
+  /** Requests handed out so far. */
+  sent: number;
 }
 
 function num(h: Record<string, unknown> | undefined, name: string): number | undefined {
@@ -46,18 +48,18 @@ export class Pacer {
       const now = Date.now();
       if (!b) {
         // The first request of a route goes alone: a burst before the budget is known could overrun it.
-        this.budgets.set(key, { remaining: 0, resetAt: 0, inFlight: 1, probing: true, learned: false });
-        return this.ticket(key, now - start, true);
+        this.budgets.set(key, { remaining: 0, resetAt: 0, inFlight: 1, probing: true, learned: false, sent: 1 });
+        return this.ticket(key, now - start, true, 0, 1);
       }
       if (b.remaining > 0) {
         b.remaining--;
-        b.inFlight++;
-        return this.ticket(key, now - start, false);
+        return this.ticket(key, now - start, false, b.inFlight++, ++b.sent);
       }
-      if (now >= b.resetAt && !b.probing) {
+      // Spot sends Reset 0 while a request is allowed; when requests in flight have spent what was left since,
+      // their answers, not the clock, tell when the next one fits: probing now could overrun the window (a 429).
+      if (now >= b.resetAt && !b.probing && b.inFlight === 0) {
         b.probing = true;
-        b.inFlight++;
-        return this.ticket(key, now - start, true);
+        return this.ticket(key, now - start, true, b.inFlight++, ++b.sent);
       }
       // Wake at the reset time, or earlier when a response brings a fresh figure.
       const wait = now < b.resetAt ? b.resetAt - now : 1000;
@@ -65,14 +67,16 @@ export class Pacer {
     }
   }
 
-  private ticket(key: string, waitedMs: number, probe: boolean): PacerTicket {
+  /** `othersInFlight` and `sentAt` (this request's number) let its answer know which requests overlapped it. */
+  private ticket(key: string, waitedMs: number, probe: boolean, othersInFlight: number, sentAt: number): PacerTicket {
     let released = false;
     return {
       waitedMs,
       release: (status, headers) => {
         if (released) return;
         released = true;
-        this.release(key, probe, status, headers);
+        const b = this.budgets.get(key);
+        this.release(key, probe, othersInFlight + (b ? b.sent - sentAt : 0), status, headers);
       },
     };
   }
@@ -81,6 +85,7 @@ export class Pacer {
   private release(
     key: string,
     probe: boolean,
+    overlapped: number,
     status: number | undefined,
     headers: Record<string, unknown> | undefined,
   ): void {
@@ -95,12 +100,14 @@ export class Pacer {
     if (limit !== undefined) b.limit = limit;
     if (status === 429) {
       b.remaining = 0;
-      b.resetAt = now + (resetMs ?? 1000);
+      b.resetAt = Math.max(b.resetAt, now + (resetMs ?? 1000));
     } else if (remaining !== undefined) {
-      // Requests still in flight were sent after the server computed this figure and will spend from it.
+      // Any request in flight at some point during this one's (answered or not) may have been handled after it,
+      // so it may spend from this figure: answers overtake each other, and so do requests on their way in.
       b.learned = true;
-      b.remaining = Math.max(0, remaining - b.inFlight);
-      if (resetMs !== undefined) b.resetAt = now + resetMs;
+      b.remaining = Math.max(0, remaining - overlapped);
+      // Never earlier: a figure overtaken by a newer one may carry a Reset of 0 where the newer one said wait.
+      if (resetMs !== undefined) b.resetAt = Math.max(b.resetAt, now + resetMs);
     } else if (!b.learned && status !== undefined) {
       // The server publishes no budget for this route: nothing to pace by.
       b.remaining = Infinity;

@@ -400,6 +400,40 @@ describe("pacing and the concurrency cap", () => {
     expect(c.counters.pacedWaits).toBeGreaterThan(0);
   });
 
+  test("Spot's Reset of 0 and requests or answers overtaking each other do not overrun the window", async () => {
+    // As Spot answers: X-RateLimit-Reset is 0 while a request is allowed, so the clock cannot tell when the slots
+    // that in-flight requests spend come back. Requests wait a varying time before the window counts them, and
+    // answers a varying time after, so both overtake each other, as they may on separate connections.
+    const hits: number[] = [];
+    const WINDOW = 400;
+    spot.reset(async (_req, n) => {
+      await new Promise((r) => setTimeout(r, ((n * 7) % 3) * 15));
+      const now = Date.now();
+      while (hits.length && hits[0] <= now - WINDOW) hits.shift();
+      const untilFree = () => (hits.length ? ((hits[0] + WINDOW - now) / 1000).toFixed(3) : "0");
+      if (hits.length >= 3)
+        return {
+          status: 429,
+          headers: { "X-RateLimit-Limit": 3, "X-RateLimit-Remaining": 0, "X-RateLimit-Reset": untilFree() },
+        };
+      hits.push(now);
+      const remaining = 3 - hits.length;
+      return {
+        delayMs: n % 2 ? 60 : 5,
+        items: [],
+        headers: {
+          "X-RateLimit-Limit": 3,
+          "X-RateLimit-Remaining": remaining,
+          "X-RateLimit-Reset": remaining > 0 ? "0" : untilFree(),
+        },
+      };
+    });
+    const c = client({ cacheTtlMs: 0, maxConcurrency: 4 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => c.users.accountMappings(`r${i}@example.com`)));
+    expect(c.counters.rateLimited).toBe(0);
+    expect(spot.seen).toHaveLength(12);
+  });
+
   test("at most maxConcurrency requests are in flight", async () => {
     spot.reset(() => ({ delayMs: 30, items: [] }));
     const c = client({ maxConcurrency: 2, cacheTtlMs: 0 });
