@@ -3,7 +3,7 @@
  * rename in place → adopt/import → refused and allowed delete → gone; duplicate names, ambiguous finds, the
  * default account, a create whose answer is lost, and bad inputs rejected before any API call.
  */
-import { account } from "../../src/resources/account";
+import { account, type AccountOutputs } from "../../src/resources/account";
 import { diffResource } from "../../src/resources";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
@@ -152,11 +152,12 @@ test("accounts without managed channels are read from one shared list call", asy
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
 
   // GitOps reads with the declared inputs as prior (no accountId): without channels, still the shared list.
-  const gitops = await account.read(ctx, made[2].id, { name: made[2].outputs.name, allowDeletion: false });
+  const declared = { name: made[2].outputs.name, allowDeletion: false } as Partial<AccountOutputs>;
+  const gitops = await account.read(ctx, made[2].id, declared as AccountOutputs);
   expect(gitops?.name).toBe(made[2].outputs.name);
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0);
   // Nothing to go on (an import with an empty prior): the direct read, which also returns the channels.
-  expect((await account.read(ctx, made[2].id, {}))?.slackNotificationChannels).toEqual([]);
+  expect((await account.read(ctx, made[2].id, {} as AccountOutputs))?.slackNotificationChannels).toEqual([]);
   expect(await requests("GET /setup/account/{accountId}")).toBe(one0 + 1);
 
   // GitOps prune and reference names list every account in one call.
