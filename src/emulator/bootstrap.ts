@@ -1,5 +1,5 @@
 import { hashToken } from "./auth";
-import { hexId, organizationId, tokenValue } from "./ids";
+import { organizationId, tokenValue } from "./ids";
 import type { Account, Organization, Policy, User } from "./model";
 import type { Store } from "./store";
 
@@ -27,9 +27,9 @@ export function ensureBuiltIns(store: Store): void {
   });
 }
 
-export function newAccount(orgId: string, name: string, now: Date): Account {
+export function newAccount(store: Store, orgId: string, name: string, now: Date): Account {
   return {
-    id: hexId("act-"),
+    id: store.newId("account", "act-"),
     orgId,
     name,
     createdAt: now.toISOString(),
@@ -87,11 +87,11 @@ export function bootstrapOrganization(store: Store, opts: BootstrapOptions = {})
   return store.tx(() => {
     const now = new Date();
     const org = newOrganization(store, opts.organizationName ?? "Default Organization", null, now);
-    const account = newAccount(org.id, opts.accountName ?? "Default Account", now);
+    const account = newAccount(store, org.id, opts.accountName ?? "Default Account", now);
     store.insert("account", org.id, account);
     const email = opts.adminEmail ?? "admin@example.com";
     const user: User = {
-      id: hexId("u-"),
+      id: store.newId("user", "u-"),
       type: "personal",
       legacyId: store.nextCounter("user"),
       createdAt: now.toISOString(),

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startCheckpointer, type Checkpointer } from "./checkpointer";
 import type { AuditEvent, Kind, KindMap, Membership, OrgRole } from "./model";
+import { hexId } from "./ids";
 
 /**
  * SQLite store. Objects live as JSON documents in one table keyed by (kind, id) with their organization,
@@ -175,6 +176,14 @@ export class Store {
 
   listAll<K extends Kind>(kind: K): KindMap[K][] {
     return (this.s.listKind.all(kind) as string[]).map((d) => JSON.parse(d) as KindMap[K]);
+  }
+
+  /** A random Spot-shaped id (`act-1a2b3c4d`) not yet used by an object of this kind: 8 hex digits do collide. */
+  newId(kind: Kind, prefix: string): string {
+    for (;;) {
+      const id = hexId(prefix);
+      if (this.s.get.get(kind, id) === undefined) return id;
+    }
   }
 
   insert<K extends Kind>(kind: K, orgId: string, obj: KindMap[K] & { id: string }): void {

@@ -264,3 +264,18 @@ describe("notification center", () => {
     expect(list.map((p) => p.policyId)).not.toContain(id);
   });
 });
+
+describe("ids", () => {
+  it("never hands out an id already in use, even when the random draw collides", () => {
+    const { Store } = require("../../src/emulator/store");
+    const ids = require("../../src/emulator/ids");
+    const store = new Store();
+    const spy = jest.spyOn(ids, "hexId");
+    spy.mockReturnValueOnce("act-00000001").mockReturnValueOnce("act-00000001").mockReturnValueOnce("act-00000002");
+    const first = store.newId("account", "act-");
+    store.insert("account", "606000000001", { id: first, name: "a" });
+    expect(store.newId("account", "act-")).toBe("act-00000002");
+    spy.mockRestore();
+    store.close?.();
+  });
+});

@@ -15,7 +15,7 @@ function createAccount(ctx: Ctx) {
   const a = v.object(b, "account", "body.account", true);
   const name = v.string(a, "name", "body.account.name", { required: true, letter: true });
   // Names are not unique: Spot's Go SDK de-duplicates by name client-side, so the server accepts duplicates.
-  const acc = newAccount(ctx.principal.orgId, name, ctx.now);
+  const acc = newAccount(ctx.store, ctx.principal.orgId, name, ctx.now);
   ctx.store.insert("account", acc.orgId, acc);
   ctx.audit.resourceId = acc.id;
   ctx.audit.accountId = acc.id;

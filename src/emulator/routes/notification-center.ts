@@ -2,7 +2,6 @@ import { canSeeAccount, requireAccount } from "../auth";
 import { computeEvents } from "../catalog";
 import type { Ctx, RouteDef } from "../context";
 import { notFound, validationError } from "../errors";
-import { hexId } from "../ids";
 import type { NotificationPolicy } from "../model";
 import * as v from "../validate";
 import { accountFromQuery } from "./common";
@@ -141,7 +140,7 @@ function createPolicy(ctx: Ctx) {
   }
   const now = ctx.now.toISOString();
   const p: NotificationPolicy = {
-    id: hexId("snp-"),
+    id: ctx.store.newId("npolicy", "snp-"),
     orgId: ctx.principal.orgId,
     accountId: acc.id,
     ownerUserId: ctx.principal.user.id,

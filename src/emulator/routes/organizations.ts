@@ -15,7 +15,7 @@ function createOrganization(ctx: Ctx) {
   const org = newOrganization(ctx.store, name, ctx.principal.orgId, ctx.now);
   // A linked (child) organization: the caller becomes its admin and it starts with one default account.
   ctx.store.setMembership(ctx.principal.user.id, org.id, "admin");
-  ctx.store.insert("account", org.id, newAccount(org.id, "Default Account", ctx.now));
+  ctx.store.insert("account", org.id, newAccount(ctx.store, org.id, "Default Account", ctx.now));
   ctx.audit.resourceId = org.id;
   return {
     kind: "spotinst:setup:organization",

@@ -2,7 +2,6 @@ import { requireAccount, requireOrg } from "../auth";
 import { POLICY_ACTIONS, policyAction } from "../catalog";
 import type { Ctx, RouteDef } from "../context";
 import { badRequest, notFound, validationError } from "../errors";
-import { hexId } from "../ids";
 import type { Policy, Statement } from "../model";
 import * as v from "../validate";
 import { accountFromQuery } from "./common";
@@ -87,7 +86,7 @@ function createPolicy(ctx: Ctx) {
   assertNameFree(ctx, name, null);
   const now = ctx.now.toISOString();
   const pol: Policy = {
-    id: hexId("pol-"),
+    id: ctx.store.newId("policy", "pol-"),
     orgId: ctx.principal.orgId,
     name,
     description,

@@ -1,7 +1,6 @@
 import { requireAccount } from "../auth";
 import type { Ctx, RouteDef } from "../context";
 import { notFound, validationError } from "../errors";
-import { hexId } from "../ids";
 import type { Account, Subscription } from "../model";
 import * as v from "../validate";
 import { accountFromQuery } from "./common";
@@ -135,7 +134,7 @@ function create(ctx: Ctx) {
   const input = parse(v.object(b, "subscription", "body.subscription", true), true);
   const now = ctx.now.toISOString();
   const sub: Subscription = {
-    id: hexId("sis-"),
+    id: ctx.store.newId("subscription", "sis-"),
     orgId: acc.orgId,
     accountId: acc.id,
     resourceId: input.resourceId!,

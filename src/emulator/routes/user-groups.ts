@@ -1,7 +1,6 @@
 import { requireOrg } from "../auth";
 import type { Ctx, RouteDef } from "../context";
 import { badRequest, notFound } from "../errors";
-import { hexId } from "../ids";
 import type { UserGroup } from "../model";
 import * as v from "../validate";
 import { displayName, memberUser } from "./common";
@@ -65,7 +64,7 @@ function createGroup(ctx: Ctx) {
     parsePolicyMappings(ctx, v.objectArray(b, "policies", "body.policies") ?? [], "body.policies"),
   );
   const g: UserGroup = {
-    id: hexId("ugr-"),
+    id: ctx.store.newId("group", "ugr-"),
     orgId: ctx.principal.orgId,
     name,
     description,

@@ -3,7 +3,6 @@ import { requireOrg } from "../auth";
 import { issueToken } from "../bootstrap";
 import type { Ctx, RouteDef } from "../context";
 import { badRequest, notFound, validationError } from "../errors";
-import { hexId } from "../ids";
 import type { AccountMapping, OrgRole, PolicyMapping, User } from "../model";
 import * as v from "../validate";
 import { accountById, checkAccountIds, displayName, memberUser, oldestAccount, usablePolicy } from "./common";
@@ -59,7 +58,7 @@ function createUser(ctx: Ctx) {
     );
   }
   const user: User = {
-    id: hexId("u-"),
+    id: ctx.store.newId("user", "u-"),
     type: "personal",
     legacyId: ctx.store.nextCounter("user"),
     createdAt: ctx.now.toISOString(),
@@ -110,7 +109,7 @@ function createProgrammaticUser(ctx: Ctx) {
     throw validationError("body", '"accounts" and "policies" cannot be used together; choose one permission model');
   }
   const user: User = {
-    id: hexId("pu-"),
+    id: ctx.store.newId("user", "pu-"),
     type: "programmatic",
     legacyId: ctx.store.nextCounter("user"),
     createdAt: ctx.now.toISOString(),
