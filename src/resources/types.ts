@@ -59,8 +59,13 @@ export interface ResourceKind<I extends Props = Props, O extends Props = Props> 
 
   /** Cross-field checks the schema cannot express (schema-driven checks run first, in checkInputs). */
   check?(inputs: I): CheckFailure[];
-  /** The live object, or undefined when gone. `prior` carries local and write-only fields Spot never returns. */
-  read(ctx: ResourceContext, id: string, prior?: O): Promise<O | undefined>;
+  /**
+   * The live object, or undefined when gone. `prior` carries what Spot never returns (local fields, secret
+   * hashes, a token returned once). Stateful front-ends (Pulumi, Terraform) pass the last outputs; the stateless
+   * GitOps CLI passes the declared non-secret inputs plus the secret hashes its journal recorded; an import
+   * passes nothing. So any key may be missing: never infer more from an absent key than "not known".
+   */
+  read(ctx: ResourceContext, id: string, prior?: Partial<O>): Promise<O | undefined>;
   /** Create; must be safe to retry (the client re-checks with find() before re-posting). */
   create(ctx: ResourceContext, inputs: I): Promise<{ id: string; outputs: O }>;
   /** Apply in-place changes (only fields whose mode is "update" appear in `changes`). */
