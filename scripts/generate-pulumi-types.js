@@ -95,7 +95,8 @@ function renderKind(kind) {
   const inputs = Object.entries(kind.fields).filter(([, f]) => isInput(f));
   const args = inputs.map(([k, f]) => `${doc(f, "  ", n)}  ${k}${f.required ? "" : "?"}: ${inputType(f.type, f)};`);
   const outs = Object.entries(kind.fields).map(([k, f]) => {
-    const always = f.required || f.computed || (f.default !== undefined && isInput(f));
+    // Stable outputs (ids, creation time) exist from creation on: no `| undefined` for them.
+    const always = f.required || f.computed || f.stable || (f.default !== undefined && isInput(f));
     return `${doc(f, "  ", n)}  declare readonly ${k}: pulumi.Output<${plainType(f.type, f)}${always ? "" : " | undefined"}>;`;
   });
   const adoptNote = `Adopt an existing one: \`adopt: true\` finds it by ${kind.naturalKey.join(", ") || "its natural key"}; \`adopt: "${kind.importId.example}"\` names it (${kind.importId.format}).`;

@@ -47,7 +47,7 @@ export class Organization extends SpotResource {
    *
    * Set by Spot.
    */
-  declare readonly organizationId: pulumi.Output<string | undefined>;
+  declare readonly organizationId: pulumi.Output<string>;
 
   constructor(name: string, args: OrganizationArgs, opts?: SpotResourceOptions) {
     super("Organization", name, args, opts);
@@ -113,13 +113,13 @@ export class Account extends SpotResource {
    *
    * Set by Spot.
    */
-  declare readonly accountId: pulumi.Output<string | undefined>;
+  declare readonly accountId: pulumi.Output<string>;
   /**
    * Id of the organization the account belongs to (numeric).
    *
    * Set by Spot.
    */
-  declare readonly organizationId: pulumi.Output<string | undefined>;
+  declare readonly organizationId: pulumi.Output<string>;
   /**
    * Id of the cloud account linked to this Spot account (AWS account number, Azure subscription id or GCP project id); empty until a cloud connection is set.
    *
@@ -137,7 +137,7 @@ export class Account extends SpotResource {
    *
    * Set by Spot.
    */
-  declare readonly createdAt: pulumi.Output<string | undefined>;
+  declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: AccountArgs, opts?: SpotResourceOptions) {
     super("Account", name, args, opts);
