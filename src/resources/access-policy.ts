@@ -6,10 +6,11 @@
  * share, since they are all mappings of these policies.
  */
 import type { AccessPolicy as WirePolicy, PolicyAction, PolicyAssignment, PolicyStatement } from "../api/types";
-import { isNotFound, isSpotApiError } from "../api/errors";
+import { isSpotApiError } from "../api/errors";
 import type { Field } from "./schema";
 import type { CheckFailure, FieldChange, ResourceContext, ResourceKind } from "./types";
 import { readAll } from "./engine";
+import { orGone } from "./gone";
 
 // ---- shared: policy assignments -------------------------------------------------------------------------
 
@@ -252,12 +253,8 @@ async function findByName(ctx: ResourceContext, name: string): Promise<WirePolic
 }
 
 async function read(ctx: ResourceContext, id: string): Promise<AccessPolicyOutputs | undefined> {
-  try {
-    return outputsOf(await ctx.client.access.policies.get(id));
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const p = await orGone(ctx.client.access.policies.get(id));
+  return p && outputsOf(p);
 }
 
 export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs> = {
@@ -379,11 +376,7 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
   },
 
   async delete(ctx, id) {
-    try {
-      await ctx.client.access.policies.delete(id);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await orGone(ctx.client.access.policies.delete(id));
   },
 
   async find(ctx, inputs) {

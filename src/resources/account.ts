@@ -12,6 +12,7 @@ import { isNotFound, isSpotApiError } from "../api/errors";
 
 import type { Field } from "./schema";
 import type { FieldChange, ResourceContext, ResourceKind } from "./types";
+import { orGone } from "./gone";
 
 // ---- shared with the connection kinds ------------------------------------------------------------------------
 
@@ -33,16 +34,6 @@ export function accountIdField(what: string): Field {
     validate: accountIdProblem,
     description: `Id of the Spot account (act-…) ${what}. Changing it replaces the resource.`,
   };
-}
-
-/** The value of a read, or undefined when Spot says the object does not exist. */
-export async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
 }
 
 /** Spot has no DELETE for cloud credentials or external ids: deleting one only stops managing it. */

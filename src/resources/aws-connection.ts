@@ -3,8 +3,9 @@
  * GET /setup/credentials/aws?accountId=). Posting again replaces the account's AWS credentials, so a new role
  * is an in-place update. Spot has no DELETE: deleting forgets the connection with a warning.
  */
-import { accountIdField, orGone, perAccountOps } from "./account";
+import { accountIdField, perAccountOps } from "./account";
 import type { ResourceContext, ResourceKind } from "./types";
+import { orGone } from "./gone";
 
 export interface AwsConnectionInputs {
   accountId: string;

@@ -3,8 +3,9 @@
  * the customer's IAM role must require in its trust policy before AwsConnection can use the role. Read with
  * GET /setup/credentials/aws/externalId/{accountId}. Spot has no DELETE for it.
  */
-import { accountIdField, orGone, perAccountOps } from "./account";
+import { accountIdField, perAccountOps } from "./account";
 import type { ResourceContext, ResourceKind } from "./types";
+import { orGone } from "./gone";
 
 export interface AwsExternalIdInputs {
   accountId: string;

@@ -5,7 +5,8 @@
  * State keeps only the secret's hash, so a changed secret still plans an update. Spot has no DELETE.
  */
 import { hashSecret, secretStandIn } from "./engine";
-import { accountIdField, orGone, perAccountOps } from "./account";
+import { orGone } from "./gone";
+import { accountIdField, perAccountOps } from "./account";
 import type { Field } from "./schema";
 import type { ResourceContext, ResourceKind } from "./types";
 

@@ -8,7 +8,8 @@
 import { createPrivateKey } from "node:crypto";
 import type { GcpServiceAccount, GcpServiceAccountRead } from "../api/types";
 import { hashSecret, secretMatches, secretStandIn } from "./engine";
-import { accountIdField, orGone, perAccountOps } from "./account";
+import { orGone } from "./gone";
+import { accountIdField, perAccountOps } from "./account";
 import type { Field } from "./schema";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
 

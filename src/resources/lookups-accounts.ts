@@ -5,9 +5,10 @@
 import type { Account as WireAccount, AuditEvent } from "../api/types";
 import { runIdOfAgent } from "../api/audit";
 import { redact } from "../api/redact";
-import { accountIdProblem, orGone } from "./account";
+import { accountIdProblem } from "./account";
 import type { Field, Fields } from "./schema";
 import type { Lookup, ResourceContext } from "./types";
+import { orGone } from "./gone";
 
 const accountFields: Fields = {
   accountId: { type: "string", description: "Id of the account (act-…)." },

@@ -9,11 +9,11 @@ import type {
   NotificationPolicyInput,
   NotificationPolicyUpdate,
 } from "../api/types";
-import { isNotFound } from "../api/errors";
 import { accountIdShape, changed } from "./access-policy";
 import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "./types";
 import { EMAIL, emailShape, sameEmail } from "./user";
 import { readAll } from "./engine";
+import { orGone } from "./gone";
 
 export interface Subscription {
   type: "email" | "webhook" | "slack" | "sns";
@@ -124,13 +124,8 @@ function configFrom(inputs: NotificationPolicyInputs): ComputePolicyConfig {
 }
 
 async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<NotificationPolicyOutputs | undefined> {
-  try {
-    const p = await ctx.client.notifications.get(id, { accountId: prior?.accountId });
-    return outputsOf(p, prior);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const p = await orGone(ctx.client.notifications.get(id, { accountId: prior?.accountId }));
+  return p && outputsOf(p, prior);
 }
 
 async function byName(ctx: ResourceContext, accountId: string, name: string) {
@@ -391,11 +386,7 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
   },
 
   async delete(ctx, id, live) {
-    try {
-      await ctx.client.notifications.delete(id, { accountId: live?.accountId });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await orGone(ctx.client.notifications.delete(id, { accountId: live?.accountId }));
   },
 
   async find(ctx, inputs) {

@@ -5,9 +5,10 @@
  * spot-iac is not noticed until an operation on it fails.
  */
 import type { Organization as WireOrganization } from "../api/types";
-import { isNotFound, isSpotApiError } from "../api/errors";
+import { isSpotApiError } from "../api/errors";
 import { nameProblem } from "./account";
 import type { FieldChange, ResourceContext, ResourceKind } from "./types";
+import { orGone } from "./gone";
 
 export interface OrganizationInputs {
   name: string;
@@ -156,12 +157,7 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
 
   async delete(ctx, id, live) {
     if (live.allowDeletion !== true) throw new Error(`organization ${id}: ${DELETE_REFUSED}`);
-    try {
-      await ctx.client.organizations.delete(id);
-    } catch (e) {
-      if (isNotFound(e)) return; // already gone
-      throw e;
-    }
+    await orGone(ctx.client.organizations.delete(id));
   },
 
   async find() {

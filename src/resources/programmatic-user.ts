@@ -5,7 +5,6 @@
  * endpoint for the rest, so a change there replaces the user, which mints a new token.
  */
 import type { CreatedProgrammaticUser, OrganizationUser, UserDetails } from "../api/types";
-import { isNotFound } from "../api/errors";
 import {
   accountIdShape,
   assignmentsField,
@@ -19,6 +18,7 @@ import {
 import type { CheckFailure, Props, ResourceContext, ResourceKind } from "./types";
 import { deleteUser, orgIdOf, rollback, updateMappings, userGroupIdsField } from "./user";
 import { readAll } from "./engine";
+import { orGone } from "./gone";
 
 export interface AccountRole {
   accountId: string;
@@ -59,13 +59,8 @@ function outputsOf(d: UserDetails, prior?: Props): ProgrammaticUserOutputs {
 }
 
 async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<ProgrammaticUserOutputs | undefined> {
-  let d: UserDetails;
-  try {
-    d = await ctx.client.users.get(id);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const d = await orGone(ctx.client.users.get(id));
+  if (!d) return undefined;
   if (d.type && d.type !== "programmatic") {
     throw new Error(`${id} is a console user, not a programmatic user; declare it as a User`);
   }

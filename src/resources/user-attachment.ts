@@ -6,11 +6,11 @@
  * GET /setup/accountUserMapping?userEmail= (one call per user, shared by all of that user's attachments).
  */
 import type { AccountUser } from "../api/types";
-import { isNotFound } from "../api/errors";
 import { accountIdShape, idShape } from "./access-policy";
 import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
 import { emailShape, sameEmail } from "./user";
 import { readAll } from "./engine";
+import { orGone } from "./gone";
 
 export interface UserAttachmentInputs {
   accountId: string;
@@ -86,14 +86,8 @@ function outputsOf(accountId: string, u: { userId: string; email: string }, m: L
 }
 
 async function mappingOf(ctx: ResourceContext, email: string, accountId: string): Promise<LiveMapping | undefined> {
-  let list: LiveMapping[];
-  try {
-    list = (await ctx.client.users.accountMappings(email)) as LiveMapping[];
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-  return list.find((m) => m.accountId === accountId);
+  const list = (await orGone(ctx.client.users.accountMappings(email))) as LiveMapping[] | undefined;
+  return list?.find((m) => m.accountId === accountId);
 }
 
 async function readAttachment(
@@ -259,11 +253,7 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
   async delete(ctx, id, live) {
     const email = live.userEmail ?? (await consoleUser(ctx, { userId: live.userId }))?.email;
     if (!email) return; // the user is gone, and its attachments with it
-    try {
-      await ctx.client.accounts.detachUser(live.accountId, email);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await orGone(ctx.client.accounts.detachUser(live.accountId, email));
   },
 
   async find(ctx, inputs) {

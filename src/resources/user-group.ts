@@ -4,7 +4,6 @@
  * Existence is decided by the coalesced group list; details come from GET /setup/access/userGroup/{id}.
  */
 import type { UserGroupDetails, UserGroupSummary } from "../api/types";
-import { isNotFound } from "../api/errors";
 import {
   assignmentsField,
   assignmentsFromLive,
@@ -17,6 +16,7 @@ import {
 } from "./access-policy";
 import type { ResourceContext, ResourceKind } from "./types";
 import { readAll } from "./engine";
+import { orGone } from "./gone";
 
 export interface UserGroupInputs {
   name: string;
@@ -52,12 +52,8 @@ function outputsOf(g: Details): UserGroupOutputs {
 }
 
 async function read(ctx: ResourceContext, id: string): Promise<UserGroupOutputs | undefined> {
-  try {
-    return outputsOf(await ctx.client.access.userGroups.get(id));
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const g = await orGone(ctx.client.access.userGroups.get(id));
+  return g && outputsOf(g);
 }
 
 async function byName(ctx: ResourceContext, name: string): Promise<UserGroupSummary | undefined> {
@@ -152,11 +148,7 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
   },
 
   async delete(ctx, id) {
-    try {
-      await ctx.client.access.userGroups.delete(id);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    await orGone(ctx.client.access.userGroups.delete(id));
   },
 
   async find(ctx, inputs) {

@@ -5,8 +5,8 @@
  * Spot has no endpoint to change a user's names, e-mail, password or organization role.
  */
 import type { OrganizationUser, UserDetails } from "../api/types";
-import { isNotFound } from "../api/errors";
 import { readAll, secretStandIn } from "./engine";
+import { orGone } from "./gone";
 import {
   assignmentsField,
   assignmentsFromLive,
@@ -98,13 +98,8 @@ function outputsOf(d: UserDetails, prior?: Props): UserOutputs {
 }
 
 async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<UserOutputs | undefined> {
-  let d: UserDetails;
-  try {
-    d = await ctx.client.users.get(id);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const d = await orGone(ctx.client.users.get(id));
+  if (!d) return undefined;
   if (d.type === "programmatic") {
     throw new Error(`${id} is a programmatic user, not a console user; declare it as a ProgrammaticUser`);
   }
@@ -131,11 +126,7 @@ export async function updateMappings(
 
 /** Delete a console or programmatic user; one already gone is not an error. */
 export async function deleteUser(ctx: ResourceContext, id: string): Promise<void> {
-  try {
-    await ctx.client.users.delete(id);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
+  await orGone(ctx.client.users.delete(id));
 }
 
 export const user: ResourceKind<UserInputs, UserOutputs> = {
