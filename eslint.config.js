@@ -2,6 +2,7 @@
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 const prettier = require("eslint-config-prettier");
+const layers = require("./eslint-layers");
 
 module.exports = tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "constructs/generated/**", "**/cdktf.out/**", "**/.terraform/**"] },
@@ -14,6 +15,11 @@ module.exports = tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    files: ["src/**/*.ts"],
+    plugins: { layers },
+    rules: { "layers/boundaries": "error" },
   },
   {
     files: ["**/*.js"],

@@ -14,7 +14,7 @@
  */
 import { App, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { SpotOrganization, SpotProvider } from "../../constructs";
+import { SpotOrganization, SpotProvider } from "spot-iac/constructs";
 
 export const STACK_NAME = "spot-admin";
 

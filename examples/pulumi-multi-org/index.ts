@@ -7,11 +7,11 @@
  * programmatic CI user whose token is a secret stack output, and a notification policy sending e-mail and
  * Slack. In B: an account and a user attached to it.
  *
- * In your own project: `npm install spot-iac @pulumi/pulumi` and `import * as spot from "spot-iac"`.
- * (Inside this repository the example imports the sources.)
+ * In your own project: `npm install spot-iac @pulumi/pulumi`. Inside this repository "spot-iac" resolves to
+ * the checkout itself (its built dist/, `npm run build`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as spot from "../../src";
+import * as spot from "spot-iac";
 
 const cfg = new pulumi.Config();
 const orgB = new spot.Connection("org-b", { token: cfg.requireSecret("orgBToken") });

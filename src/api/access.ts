@@ -8,8 +8,10 @@ import {
   needString,
   notInList,
   single,
+  toStr,
   type CreateOptions,
 } from "./area";
+import type { CachedList, ListSpec } from "./read-cache";
 import { RECHECK_AGE_MS, type Transport } from "./transport";
 import type {
   AccessPolicy,
@@ -33,6 +35,16 @@ const ORG_POLICIES = "/setup/organization/policy";
 const POLICIES = "/setup/access/policy";
 const POLICY = "/setup/access/policy/{policyId}";
 const ACTIONS = "/setup/access/policyAction";
+
+type Raw = Record<string, unknown>;
+/** Groups and policies are listed by id and looked up by name. */
+const BY_ID_AND_NAME: ListSpec = { key: (x) => toStr((x as Raw).id), by: { name: (x) => toStr((x as Raw).name) } };
+
+/** Copies of the items with these keys; undefined if one is partial (the caller reads the list again). */
+function whole<T>(list: CachedList, keys: string[]): T[] | undefined {
+  if (keys.some((k) => list.isPartial(k))) return undefined;
+  return keys.map((k) => cloneJson(list.get(k)) as T);
+}
 
 function checkAssignments(method: "POST" | "PUT", route: string, policies: PolicyAssignment[]): void {
   policies.forEach((p, i) => {
@@ -62,16 +74,22 @@ export class UserGroupsApi {
   constructor(private readonly t: Transport) {}
 
   async list(): Promise<UserGroupSummary[]> {
-    return this.t.request<UserGroupSummary>({ method: "GET", route: GROUPS, tags: ["userGroups"] });
-  }
-
-  private shared(maxAgeMs?: number): Promise<UserGroupSummary[]> {
     return this.t.request<UserGroupSummary>({
       method: "GET",
       route: GROUPS,
       tags: ["userGroups"],
+      list: BY_ID_AND_NAME,
+    });
+  }
+
+  private view(maxAgeMs?: number, acceptPartial = true): Promise<CachedList> {
+    return this.t.list({
+      method: "GET",
+      route: GROUPS,
+      tags: ["userGroups"],
+      list: BY_ID_AND_NAME,
       maxAgeMs,
-      shared: true,
+      acceptPartial,
     });
   }
 
@@ -82,8 +100,10 @@ export class UserGroupsApi {
   async get(userGroupId: string, opts: { direct?: boolean } = {}): Promise<UserGroupDetails> {
     needString("GET", GROUP, "userGroupId", userGroupId);
     if (!opts.direct) {
-      const has = (list: UserGroupSummary[]) => list.some((g) => g.id === userGroupId);
-      if (!has(await this.shared()) && !has(await this.shared(RECHECK_AGE_MS))) {
+      if (
+        (await this.view()).get(userGroupId) === undefined &&
+        (await this.view(RECHECK_AGE_MS)).get(userGroupId) === undefined
+      ) {
         throw notInList("GET", GROUPS, `user group ${userGroupId}`);
       }
     }
@@ -96,8 +116,13 @@ export class UserGroupsApi {
     return single(items, "GET", `/setup/access/userGroup/${userGroupId}`, `user group ${userGroupId}`);
   }
 
+  /** The groups with this exact name, from the list's name index. */
   async findByName(name: string): Promise<UserGroupSummary[]> {
-    return cloneJson((await this.shared()).filter((g) => g.name === name));
+    const list = await this.view();
+    const found = whole<UserGroupSummary>(list, list.findKeys("name", name));
+    if (found) return found;
+    const fresh = await this.view(undefined, false);
+    return whole<UserGroupSummary>(fresh, fresh.findKeys("name", name)) ?? [];
   }
 
   async create(input: CreateUserGroupInput, opts: CreateOptions<UserGroup> = {}): Promise<UserGroup> {
@@ -111,7 +136,21 @@ export class UserGroupsApi {
       method: "POST",
       route: GROUPS,
       body: input,
-      invalidates: ["userGroups", "users"],
+      // Members' details and group names change only if the group has members or policies.
+      invalidates: input.userIds?.length || input.policies?.length ? ["userGroups", "users"] : ["userGroups"],
+      patch: (items) => {
+        const g = items[0] as UserGroup | undefined;
+        if (!g?.id) return [];
+        const item = {
+          id: g.id,
+          name: g.name ?? input.name,
+          description: g.description ?? input.description,
+          createdAt: g.createdAt,
+          usersCount: (g.userIds ?? input.userIds ?? []).length,
+        };
+        // Partial: the list names the group's policies, the create answer gives their ids.
+        return [{ path: GROUPS, apply: (l) => l.upsert(item, true) }];
+      },
       findExisting: opts.findExisting,
     });
     return created(items, "POST", GROUPS);
@@ -128,6 +167,17 @@ export class UserGroupsApi {
       params: { userGroupId },
       body: input,
       invalidates: ["userGroups"],
+      patch: () => [
+        {
+          path: GROUPS,
+          apply: (l) =>
+            l.modify(userGroupId, (g) => ({
+              ...g,
+              ...(input.name !== undefined ? { name: input.name } : {}),
+              ...(input.description !== undefined ? { description: input.description } : {}),
+            })),
+        },
+      ],
     });
   }
 
@@ -138,6 +188,7 @@ export class UserGroupsApi {
       route: GROUP,
       params: { userGroupId },
       invalidates: ["userGroups", "users"],
+      patch: () => [{ path: GROUPS, apply: (l) => (l.remove(userGroupId), true) }],
     });
   }
 
@@ -174,16 +225,22 @@ export class PoliciesApi {
 
   /** Every access policy of the organization (GET /setup/organization/policy). */
   async list(): Promise<AccessPolicy[]> {
-    return this.t.request<AccessPolicy>({ method: "GET", route: ORG_POLICIES, tags: ["policies"] });
-  }
-
-  private shared(maxAgeMs?: number): Promise<AccessPolicy[]> {
     return this.t.request<AccessPolicy>({
       method: "GET",
       route: ORG_POLICIES,
       tags: ["policies"],
+      list: BY_ID_AND_NAME,
+    });
+  }
+
+  private view(maxAgeMs?: number, acceptPartial = true): Promise<CachedList> {
+    return this.t.list({
+      method: "GET",
+      route: ORG_POLICIES,
+      tags: ["policies"],
+      list: BY_ID_AND_NAME,
       maxAgeMs,
-      shared: true,
+      acceptPartial,
     });
   }
 
@@ -196,14 +253,23 @@ export class PoliciesApi {
   /** One policy, from the organization's list (Spot has no get-by-id). NotFoundError when absent. */
   async get(policyId: string): Promise<AccessPolicy> {
     needString("GET", ORG_POLICIES, "policyId", policyId);
-    const match = (p: AccessPolicy) => p.id === policyId;
-    const found = (await this.shared()).find(match) ?? (await this.shared(RECHECK_AGE_MS)).find(match);
-    if (!found) throw notInList("GET", ORG_POLICIES, `access policy ${policyId}`);
-    return cloneJson(found);
+    let list = await this.view();
+    if (list.get(policyId) === undefined) list = await this.view(RECHECK_AGE_MS);
+    if (list.get(policyId) === undefined) throw notInList("GET", ORG_POLICIES, `access policy ${policyId}`);
+    // Added from a create's answer, it lacks the type Spot infers: read the list again.
+    if (list.isPartial(policyId)) list = await this.view(undefined, false);
+    const found = list.get(policyId);
+    if (found === undefined) throw notInList("GET", ORG_POLICIES, `access policy ${policyId}`);
+    return cloneJson(found) as AccessPolicy;
   }
 
+  /** The policies with this exact name, from the list's name index. */
   async findByName(name: string): Promise<AccessPolicy[]> {
-    return cloneJson((await this.shared()).filter((p) => p.name === name));
+    const list = await this.view();
+    const found = whole<AccessPolicy>(list, list.findKeys("name", name));
+    if (found) return found;
+    const fresh = await this.view(undefined, false);
+    return whole<AccessPolicy>(fresh, fresh.findKeys("name", name)) ?? [];
   }
 
   async create(input: AccessPolicyInput, opts: CreateOptions<AccessPolicy> = {}): Promise<AccessPolicy> {
@@ -214,6 +280,18 @@ export class PoliciesApi {
       route: POLICIES,
       body: { policy: input },
       invalidates: ["policies"],
+      // Partial: the list adds the policy's type (ACCOUNT or ORGANIZATION), which Spot infers.
+      patch: (items) => {
+        const p = items[0] as AccessPolicy | undefined;
+        if (!p?.id) return [];
+        const item = {
+          id: p.id,
+          name: p.name ?? input.name,
+          description: p.description ?? input.description,
+          policyContent: p.policyContent ?? input.policyContent,
+        };
+        return [{ path: ORG_POLICIES, apply: (l) => l.upsert(item, true) }];
+      },
       findExisting: opts.findExisting,
     });
     return created(items, "POST", POLICIES);
@@ -230,6 +308,20 @@ export class PoliciesApi {
       params: { policyId },
       body: { policy: input },
       invalidates: ["policies", "users", "userGroups"],
+      patch: () => [
+        {
+          path: ORG_POLICIES,
+          apply: (l) => {
+            const cur = l.get(policyId) as Raw | undefined;
+            if (!cur) return false;
+            const next: Raw = { ...(cloneJson(cur) as Raw) };
+            for (const k of ["name", "description", "policyContent"] as const)
+              if (input[k] !== undefined) next[k] = cloneJson(input[k]);
+            // New statements may change the type Spot infers.
+            return l.upsert(next, l.isPartial(policyId) || input.policyContent !== undefined);
+          },
+        },
+      ],
     });
   }
 
@@ -240,6 +332,7 @@ export class PoliciesApi {
       route: POLICY,
       params: { policyId },
       invalidates: ["policies", "users", "userGroups"],
+      patch: () => [{ path: ORG_POLICIES, apply: (l) => (l.remove(policyId), true) }],
     });
   }
 

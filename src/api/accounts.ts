@@ -11,12 +11,41 @@ import {
   toStr,
   type CreateOptions,
 } from "./area";
-import { RECHECK_AGE_MS, type Transport } from "./transport";
+import type { CachedList, ListSpec } from "./read-cache";
+import { FRESH, pathOf, RECHECK_AGE_MS, type Transport } from "./transport";
 import type { Account, AttachUserInput, CreateAccountInput, UpdateAccountInput, UpdateAccountUserInput } from "./types";
 
 const LIST = "/setup/account";
 const ONE = "/setup/account/{accountId}";
 const USER = "/setup/account/{accountId}/user";
+const USER_LIST = "/setup/user";
+const MAPPING = "/setup/accountUserMapping";
+
+type Raw = Record<string, unknown>;
+
+/** Account list items by id (`accountId`, or `id` in a create's answer) and by name. */
+const ACCOUNT_LIST: ListSpec = {
+  key: (a) => toStr((a as Raw).accountId) ?? toStr((a as Raw).id),
+  by: { name: (a) => toStr((a as Raw).name) },
+};
+
+/** The cache tag of one user's account mappings (GET /setup/accountUserMapping?userEmail=). */
+export function mappingTag(email: string): string {
+  return `mapping:${email.toLowerCase()}`;
+}
+
+/** The path GET /setup/accountUserMapping is cached under for this e-mail. */
+export function mappingPath(email: string): string {
+  return pathOf(MAPPING, undefined, { userEmail: email });
+}
+
+/** The fields of an account that Spot's list carries (a direct read adds `id` and the Slack channels). */
+function listShape(a: Raw): Raw {
+  const { id: _id, slackNotificationChannels: _channels, ...rest } = a;
+  void _id;
+  void _channels;
+  return { ...rest, accountId: toStr(a.accountId) ?? toStr(a.id) };
+}
 
 /** List items carry `accountId`, the create answer `id`: give callers one shape. */
 export function normalizeAccount(raw: Record<string, unknown>): Account {
@@ -31,47 +60,70 @@ export class AccountsApi {
 
   /** All accounts of the token's organization (cached per run; `cloudAccountId` filters by linked cloud account). */
   async list(query: { cloudAccountId?: string } = {}): Promise<Account[]> {
-    return (await this.rawList(query, false)).map(normalizeAccount);
-  }
-
-  private rawList(query: { cloudAccountId?: string }, shared: boolean, maxAgeMs?: number) {
-    return this.t.request<Record<string, unknown>>({
+    const items = await this.t.request<Raw>({
       method: "GET",
       route: LIST,
       query: { cloudAccountId: query.cloudAccountId },
       tags: ["accounts"],
+      list: ACCOUNT_LIST,
+    });
+    return items.map(normalizeAccount);
+  }
+
+  /** The organization's account list, shared and indexed (items added by a create may be partial). */
+  private view(maxAgeMs?: number): Promise<CachedList> {
+    return this.t.list({
+      method: "GET",
+      route: LIST,
+      tags: ["accounts"],
+      list: ACCOUNT_LIST,
       maxAgeMs,
-      shared,
+      acceptPartial: true,
     });
   }
 
+  /** A copy of a listed account, read directly if the list only has what a create answered. */
+  private async whole(list: CachedList, accountId: string): Promise<Account> {
+    if (!list.isPartial(accountId)) return normalizeAccount(cloneJson(list.get(accountId) as Raw));
+    const full = await this.direct(accountId);
+    return normalizeAccount(listShape(full as unknown as Raw));
+  }
+
+  private async direct(accountId: string): Promise<Account> {
+    const items = await this.t.request<Raw>({
+      method: "GET",
+      route: ONE,
+      params: { accountId },
+      tags: ["accounts"],
+    });
+    const a = single(items, "GET", `/setup/account/${accountId}`, `account ${accountId}`);
+    // Spot just said it exists: a cached list from before it was created must not answer "gone" for it next.
+    this.t.upsertCached(LIST, listShape(a));
+    return normalizeAccount(a);
+  }
+
   /**
-   * One account. Served from the (cached, coalesced) list so that reading N accounts costs one call;
+   * One account. Served from the (cached, coalesced, indexed) list so that reading N accounts costs one call;
    * `direct: true` asks GET /setup/account/{id} instead (a route the Go SDK uses but the OpenAPI omits).
    * Throws NotFoundError when the account does not exist.
    */
   async get(accountId: string, opts: { direct?: boolean } = {}): Promise<Account> {
     needString("GET", ONE, "accountId", accountId);
-    if (opts.direct) {
-      const items = await this.t.request<Record<string, unknown>>({
-        method: "GET",
-        route: ONE,
-        params: { accountId },
-        tags: ["accounts"],
-      });
-      return normalizeAccount(single(items, "GET", `/setup/account/${accountId}`, `account ${accountId}`));
-    }
-    const match = (a: Record<string, unknown>) => a.accountId === accountId || a.id === accountId;
+    if (opts.direct) return this.direct(accountId);
+    let list = await this.view();
     // A miss in an older cached list is checked again with a fresh one: "not found" plans a re-create.
-    const found =
-      (await this.rawList({}, true)).find(match) ?? (await this.rawList({}, true, RECHECK_AGE_MS)).find(match);
-    if (!found) throw notInList("GET", LIST, `account ${accountId}`);
-    return normalizeAccount(cloneJson(found));
+    if (list.get(accountId) === undefined) list = await this.view(RECHECK_AGE_MS);
+    if (list.get(accountId) === undefined) throw notInList("GET", LIST, `account ${accountId}`);
+    return this.whole(list, accountId);
   }
 
-  /** The accounts with this exact name (Spot does not document names as unique). */
-  async findByName(name: string): Promise<Account[]> {
-    return (await this.rawList({}, true)).filter((a) => a.name === name).map((a) => normalizeAccount(cloneJson(a)));
+  /**
+   * The accounts with this exact name (Spot does not document names as unique), from the list's name index.
+   * `fresh` reads the list from Spot, not from the cache (what another process created meanwhile).
+   */
+  async findByName(name: string, opts: { fresh?: boolean } = {}): Promise<Account[]> {
+    const list = await this.view(opts.fresh ? FRESH : undefined);
+    return Promise.all(list.findKeys("name", name).map((k) => this.whole(list, k)));
   }
 
   async create(input: CreateAccountInput, opts: CreateOptions<Account> = {}): Promise<Account> {
@@ -81,6 +133,13 @@ export class AccountsApi {
       route: LIST,
       body: { account: { name: input.name } },
       invalidates: ["accounts"],
+      // The answer has id, name and organizationId; the list also has createdAt: partial until read.
+      patch: (items) => [
+        {
+          path: LIST,
+          apply: (l) => !!items[0] && l.upsert(listShape(items[0] as Raw), !("createdAt" in (items[0] as Raw))),
+        },
+      ],
       findExisting: opts.findExisting,
     });
     return normalizeAccount(created(items, "POST", LIST));
@@ -99,6 +158,7 @@ export class AccountsApi {
       params: { accountId },
       body: { account: input },
       invalidates: ["accounts"],
+      patch: () => [{ path: LIST, apply: (l) => l.modify(accountId, (a) => ({ ...a, name: input.name })) }],
     });
   }
 
@@ -110,6 +170,7 @@ export class AccountsApi {
       route: ONE,
       params: { accountId },
       invalidates: ["accounts", "users", `credentials:${accountId}`],
+      patch: () => [{ path: LIST, apply: (l) => (l.remove(accountId), true) }],
     });
   }
 
@@ -130,7 +191,9 @@ export class AccountsApi {
       route: USER,
       params: { accountId },
       body: { userEmail: input.userEmail, role: input.role },
-      invalidates: ["users"],
+      // Only this user's mappings and the user lists that carry mapped account ids change.
+      invalidates: ["accountUsers", mappingTag(input.userEmail)],
+      patch: () => mappingPatches(accountId, input.userEmail, { accountId, role: input.role }),
       // For an attach, findExisting answers "is the user attached already?": any value but undefined means yes.
       findExisting: opts.findExisting,
     });
@@ -152,7 +215,20 @@ export class AccountsApi {
         input.role,
       );
     }
-    await this.t.request({ method: "PUT", route: USER, params: { accountId }, body: input, invalidates: ["users"] });
+    const email = input.userEmail;
+    const mapping =
+      input.permissionStrategy === "POLICY_BASED"
+        ? { accountId, permissionStrategy: "POLICY_BASED", policyIds: [...(input.policyIds ?? [])] }
+        : { accountId, role: input.role };
+    await this.t.request({
+      method: "PUT",
+      route: USER,
+      params: { accountId },
+      body: input,
+      // Known by e-mail: only that user's mappings change. By id alone: every user list is suspect.
+      invalidates: email ? ["accountUsers", mappingTag(email)] : ["users"],
+      patch: email ? () => mappingPatches(accountId, email, mapping) : undefined,
+    });
   }
 
   /** Remove a user from the account (DELETE with a JSON body, as Spot requires). */
@@ -164,7 +240,35 @@ export class AccountsApi {
       route: USER,
       params: { accountId },
       body: { userEmail },
-      invalidates: ["users"],
+      invalidates: ["accountUsers", mappingTag(userEmail)],
+      patch: () => mappingPatches(accountId, userEmail, undefined),
     });
   }
+}
+
+/**
+ * What attaching (`mapping`) or detaching (undefined) a user changes in cached lists: the user's mappings and
+ * the mapped account ids of GET /setup/user. Lists filtered by account (`?accountId=`) are dropped.
+ */
+function mappingPatches(accountId: string, email: string, mapping: Raw | undefined) {
+  const lower = email.toLowerCase();
+  return [
+    {
+      path: mappingPath(email),
+      apply: (l: CachedList) => (mapping ? l.upsert(mapping) : (l.remove(accountId), true)),
+    },
+    {
+      path: USER_LIST,
+      apply: (l: CachedList) => {
+        const keys = l.findKeys("email", lower);
+        if (keys.length !== 1) return false;
+        return l.modify(keys[0], (u) => {
+          const ids = new Set(Array.isArray(u.mappedAccountIds) ? (u.mappedAccountIds as string[]) : []);
+          if (mapping) ids.add(accountId);
+          else ids.delete(accountId);
+          return { ...u, mappedAccountIds: [...ids] };
+        });
+      },
+    },
+  ];
 }

@@ -59,8 +59,17 @@ type HeaderBag = Record<string, unknown> | undefined;
 
 function header(h: HeaderBag, name: string): string | undefined {
   if (!h) return undefined;
-  const direct = h[name] ?? h[name.toLowerCase()];
-  const v = direct ?? Object.entries(h).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  const lower = name.toLowerCase();
+  let v = h[name] ?? h[lower];
+  if (v === undefined) {
+    // Node lower-cases header names; a hand-made bag may not. Checked on every answer, so no allocation.
+    for (const k in h) {
+      if (k.length === lower.length && k.toLowerCase() === lower) {
+        v = h[k];
+        break;
+      }
+    }
+  }
   if (v === undefined || v === null) return undefined;
   return Array.isArray(v) ? String(v[0]) : String(v);
 }
@@ -136,4 +145,57 @@ export function retryDelay(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * What a failed attempt says about the server's state, which decides whether sending again is safe.
+ * - `rate-limited`: a 429; Spot's limiter answers before any handler runs, so nothing was done.
+ * - `not-sent`: the connection never carried the request (refused, DNS, unreachable, connect timeout).
+ * - `server`: a 5xx (not 501) or a 2xx that is not JSON: the server finished and may have committed.
+ * - `broken`: the connection broke mid-exchange (reset, hang-up): it may have committed.
+ * - `timeout`: no answer in time: it may have committed, or may still be working on it.
+ * - `final`: any other answer (4xx, 501): sending again would get the same.
+ */
+export type FailureKind = "rate-limited" | "not-sent" | "server" | "broken" | "timeout" | "final";
+
+export interface RetryState {
+  kind: FailureKind;
+  /** The request can be sent twice without harm (GET, PUT, DELETE, setting POSTs). */
+  safeToResend: boolean;
+  /** The caller can tell whether an earlier attempt created the object (`findExisting`). */
+  canFind: boolean;
+  /** Some attempt so far (this one included) may have been applied by the server. */
+  ambiguous: boolean;
+  /** Some attempt so far (this one included) timed out: the server may still be applying it. */
+  mayStillApply: boolean;
+  /** Failed attempts so far, this one included. */
+  failures: number;
+  elapsedMs: number;
+  /** The wait the server asked for (429, 503), if any. */
+  hintMs?: number;
+}
+
+export type RetryVerdict =
+  /** Stop with this attempt's error. */
+  | { action: "fail" }
+  /** Stop: the bounds are reached. `find`: ask findExisting once more first (its answer is the result). */
+  | { action: "stop"; why: string; find: boolean }
+  /**
+   * Wait `delayMs`, then (`find`) ask findExisting, whose answer, if any, is the result; then send again
+   * unless `resend` is false, in which case only findExisting is asked again at the next step.
+   */
+  | { action: "retry"; delayMs: number; find: boolean; resend: boolean };
+
+/**
+ * The retry decision, in one place. A create (a POST that is not safe to resend) whose outcome is unknown is
+ * never sent again blind: with findExisting the check comes first; without it, the error stands. A create that
+ * timed out is not sent again at all, only looked for, since the server may still be creating it.
+ */
+export function shouldRetry(s: RetryState, p: RetryPolicy, random: () => number = Math.random): RetryVerdict {
+  if (s.kind === "final") return { action: "fail" };
+  const blind = !s.safeToResend && s.ambiguous;
+  if (blind && !s.canFind) return { action: "fail" };
+  const d = retryDelay(s.failures, s.elapsedMs, p, s.hintMs, random);
+  if (d.stop) return { action: "stop", why: d.stop, find: blind };
+  return { action: "retry", delayMs: d.delayMs, find: blind, resend: !(blind && s.mayStillApply) };
 }

@@ -2,20 +2,31 @@
  * SpotClient: configuration, one Transport, and one property per API area. Front-ends build one per
  * organization (token); resources receive it through ResourceContext.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { AccessApi } from "./access";
 import { AccountsApi } from "./accounts";
 import { AuditApi } from "./audit";
 import { retryPolicy, type RetryPolicy } from "./backoff";
+import type { Clock } from "./clock";
 import { resolveConfig } from "./config";
 import { CredentialsApi } from "./credentials";
 import { ConfigError, type Frontend } from "./errors";
 import { NotificationsApi } from "./notifications";
 import { OrganizationsApi } from "./organizations";
-import { newCounters, Transport, type ClientCounters } from "./transport";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_CREATE_TIMEOUT_MS,
+  DEFAULT_FAIL_FAST_MS,
+  newCounters,
+  Transport,
+  type ClientCounters,
+} from "./transport";
 import type { AuditEvent } from "./types";
 import { UsersApi } from "./users";
+import { processRunId, RUN_ID_PATTERN } from "./run-id";
+
+export { processRunId };
 
 export interface ClientOptions {
   /** Spot API token. Else SPOTINST_TOKEN, else the credentials file. */
@@ -33,32 +44,60 @@ export interface ClientOptions {
   /** Goes into the User-Agent; one id per process when absent. Letters, digits, . _ : - only. */
   runId?: string;
   retry?: Partial<RetryPolicy>;
-  /** Requests in flight at once, per client. Default 8. */
+  /**
+   * Connection cap: requests in flight (and sockets) at once, per client, i.e. per organization token. Within
+   * it, each route's learned rate budget decides. Default 32.
+   */
   maxConcurrency?: number;
+  /**
+   * The share (0 < x ≤ 1) of each learned rate budget this process may use, for tokens whose budget other tools
+   * use too: within any 60 s window at most x · X-RateLimit-Limit requests per route. Else SPOT_IAC_API_SHARE,
+   * else 1.
+   */
+  apiShare?: number;
   /** How long list answers are reused (writes invalidate earlier). Default 30 000 ms; 0 disables the cache. */
   cacheTtlMs?: number;
-  /** Per attempt. Default 30 000 ms. */
+  /** Per attempt, for every request but creates. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * Per attempt, for creates (POSTs that make an object): a slow create is waited for, never abandoned and sent
+   * again. Default 300 000 ms (at least timeoutMs).
+   */
+  createTimeoutMs?: number;
+  /** Time to open a connection; a connect timeout means the request was never sent. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * Once a request found the API unreachable (refused, DNS, host unreachable, connect timeout) after its retries,
+   * later requests fail at once with one UnreachableError for this long, or until a request gets an answer.
+   * Default 30 000 ms; 0 = never fail fast.
+   */
+  failFastMs?: number;
+  /** Time source for backoff waits, the fail-fast window and cache ages (tests); rate budgets keep real time. */
+  clock?: Clock;
   /** One line per request, secrets redacted. Default: stderr when SPOT_IAC_LOG=debug, else silent. */
   logger?: (line: string) => void;
 }
 
 const FRONTENDS: readonly Frontend[] = ["pulumi", "terraform", "cli", "sdk"];
-const RUN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-let processRun: string | undefined;
-
-/** The run id of this process: generated once, shared by every client that is not given one. */
-export function processRunId(): string {
-  if (!processRun) {
-    const d = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
-    processRun = `${d}-${randomBytes(4).toString("hex")}`;
-  }
-  return processRun;
-}
 
 function defaultLogger(): ((line: string) => void) | undefined {
   return process.env.SPOT_IAC_LOG === "debug" ? (line) => process.stderr.write(line + "\n") : undefined;
+}
+
+/** SPOT_IAC_API_SHARE, or the option: a fraction 0 < x ≤ 1 (a percentage such as "50%" is accepted too). */
+function apiShare(option: number | undefined, env: Record<string, string | undefined> = process.env): number {
+  let v: number | undefined = option;
+  let source = "option apiShare";
+  if (v === undefined && env.SPOT_IAC_API_SHARE !== undefined && env.SPOT_IAC_API_SHARE.trim() !== "") {
+    const raw = env.SPOT_IAC_API_SHARE.trim();
+    v = raw.endsWith("%") ? Number(raw.slice(0, -1)) / 100 : Number(raw);
+    source = `env SPOT_IAC_API_SHARE (${JSON.stringify(raw)})`;
+  }
+  if (v === undefined) return 1;
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v > 1) {
+    throw new ConfigError(`${source} must be a fraction 0 < x ≤ 1 of each rate budget (e.g. 0.5); got ${String(v)}`);
+  }
+  return v;
 }
 
 function positive(name: string, v: number | undefined, def: number, min: number, integer = false): number {
@@ -80,6 +119,8 @@ export class SpotClient {
   readonly userAgent: string;
   /** Where the token came from ("env SPOTINST_TOKEN", …), for messages. Never the token itself. */
   readonly tokenSource: string;
+  /** The share of each learned rate budget this client may use (option apiShare, else SPOT_IAC_API_SHARE, else 1). */
+  readonly apiShare: number;
 
   readonly organizations: OrganizationsApi;
   readonly accounts: AccountsApi;
@@ -96,7 +137,7 @@ export class SpotClient {
     if (!FRONTENDS.includes(frontend)) {
       throw new ConfigError(`option frontend must be one of ${FRONTENDS.join(", ")}; got ${JSON.stringify(frontend)}`);
     }
-    if (options.runId !== undefined && !RUN_ID.test(options.runId)) {
+    if (options.runId !== undefined && !RUN_ID_PATTERN.test(options.runId)) {
       throw new ConfigError(
         `option runId must be 1-64 letters, digits, ".", "_", ":" or "-"; got ${JSON.stringify(options.runId)}`,
       );
@@ -113,14 +154,26 @@ export class SpotClient {
     this.account = config.account;
     this.baseUrl = config.baseUrl;
     this.tokenSource = config.tokenSource;
+    const timeoutMs = positive("timeoutMs", options.timeoutMs, 30_000, 1);
+    this.apiShare = apiShare(options.apiShare);
     this.transport = new Transport({
       config,
       frontend,
       runId: this.runId,
       retry,
-      maxConcurrency: positive("maxConcurrency", options.maxConcurrency, 8, 1, true),
+      maxConcurrency: positive("maxConcurrency", options.maxConcurrency, 32, 1, true),
+      apiShare: this.apiShare,
       cacheTtlMs: positive("cacheTtlMs", options.cacheTtlMs, 30_000, 0),
-      timeoutMs: positive("timeoutMs", options.timeoutMs, 30_000, 1),
+      timeoutMs,
+      createTimeoutMs: positive(
+        "createTimeoutMs",
+        options.createTimeoutMs,
+        Math.max(DEFAULT_CREATE_TIMEOUT_MS, timeoutMs),
+        1,
+      ),
+      connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 1),
+      failFastMs: positive("failFastMs", options.failFastMs, DEFAULT_FAIL_FAST_MS, 0),
+      clock: options.clock,
       logger: options.logger ?? defaultLogger(),
     });
     this.userAgent = this.transport.userAgent;
@@ -145,7 +198,18 @@ export class SpotClient {
       a: config.account,
       f: options.frontend ?? "sdk",
       r: options.runId ?? processRunId(),
-      o: [options.retry, options.maxConcurrency, options.cacheTtlMs, options.timeoutMs, !!options.logger],
+      o: [
+        options.retry,
+        options.maxConcurrency,
+        options.cacheTtlMs,
+        options.timeoutMs,
+        !!options.logger,
+        options.apiShare ?? process.env.SPOT_IAC_API_SHARE,
+        options.createTimeoutMs,
+        options.connectTimeoutMs,
+        options.failFastMs,
+        !!options.clock,
+      ],
     });
     let c = shared.get(key);
     if (!c) {

@@ -1,6 +1,6 @@
 /**
- * Configuration resolved the way Spot's SDKs do it: explicit options, then the environment
- * (SPOTINST_TOKEN / SPOTINST_ACCOUNT / SPOTINST_BASE_URL), then the credentials file
+ * Configuration: explicit options, then the environment (SPOTINST_TOKEN / SPOTINST_ACCOUNT, as Spot's SDKs read
+ * them, and SPOTINST_BASE_URL, which is spot-iac's own: Spot's SDKs do not read it), then the credentials file
  * (SPOTINST_CREDENTIALS_FILE or ~/.spotinst/credentials, INI or JSON, profile from SPOTINST_CREDENTIALS_PROFILE).
  *
  * Like the Go SDK's default chain, the account travels with the token: the first source that has a token
@@ -13,7 +13,9 @@ import * as path from "node:path";
 import * as ini from "ini";
 import { ConfigError, type Frontend } from "./errors";
 
-export const DEFAULT_BASE_URL = "https://api.spotinst.io";
+import { DEFAULT_BASE_URL } from "./defaults";
+
+export { DEFAULT_BASE_URL };
 export const DEFAULT_PROFILE = "default";
 
 export interface ConfigInput {
@@ -31,6 +33,8 @@ export interface ResolvedConfig {
   baseUrl: string;
   /** Where the token came from, for messages ("option token", "env SPOTINST_TOKEN", "file ~/.spotinst/credentials [default]"). */
   tokenSource: string;
+  /** Where the base URL came from ("option baseUrl", "env SPOTINST_BASE_URL", "default"), for messages. */
+  baseUrlSource?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +136,7 @@ export function resolveConfig(input: ConfigInput = {}, env: Env = process.env): 
     account: explicitAccount ?? account,
     baseUrl: resolvedBase,
     tokenSource,
+    baseUrlSource: baseSource,
   });
 
   if (input.token !== undefined && !nonEmpty(input.token)) {

@@ -9,6 +9,7 @@ import { redact } from "./redact";
 // where instanceof would not.
 const NOT_FOUND_BRAND = Symbol.for("spot-iac.api.NotFoundError");
 const API_ERROR_BRAND = Symbol.for("spot-iac.api.SpotApiError");
+const UNREACHABLE_BRAND = Symbol.for("spot-iac.api.UnreachableError");
 
 /** Code of a ValidationError raised by the client itself, before any request. */
 export const CLIENT_VALIDATION = "CLIENT_VALIDATION";
@@ -149,6 +150,23 @@ export class NetworkError extends SpotApiError {
   constructor(init: SpotApiErrorInit) {
     super(init, "could not reach the Spot API; check the network and SPOTINST_BASE_URL");
   }
+}
+
+/**
+ * Spot's API could not be reached at all (connection refused, DNS failure, host unreachable, connect timeout),
+ * retries included. The client then fails its later requests at once with this error, without sending them,
+ * until a request gets through or `failFastMs` has passed: one clear error instead of one slow timeout per object.
+ */
+export class UnreachableError extends NetworkError {
+  constructor(init: SpotApiErrorInit) {
+    super(init);
+    Object.defineProperty(this, UNREACHABLE_BRAND, { value: true });
+  }
+}
+
+/** True for UnreachableError (also across duplicate module copies). */
+export function isUnreachable(err: unknown): err is UnreachableError {
+  return err instanceof UnreachableError || (!!err && (err as Record<symbol, unknown>)[UNREACHABLE_BRAND] === true);
 }
 
 /** No usable configuration (no token, unreadable credentials file, bad option). Says where it looked. */

@@ -3,7 +3,7 @@
  * As in Spot's Go SDK, these routes carry the configured account as `accountId` unless the caller gives one.
  */
 import { created, need, needArray, needString, single, type CreateOptions } from "./area";
-import type { Transport } from "./transport";
+import { FRESH, type Transport } from "./transport";
 import type {
   LegacySubscription,
   LegacySubscriptionInput,
@@ -103,13 +103,14 @@ export class NotificationsApi {
     return given ?? this.defaultAccount();
   }
 
-  /** The policies visible to the token's user (a summary per policy). */
-  async list(opts: { accountId?: string } = {}): Promise<NotificationPolicySummary[]> {
+  /** The policies visible to the token's user (a summary per policy); `fresh` reads them from Spot, not the cache. */
+  async list(opts: { accountId?: string; fresh?: boolean } = {}): Promise<NotificationPolicySummary[]> {
     return this.t.request<NotificationPolicySummary>({
       method: "GET",
       route: POLICIES,
       query: { accountId: this.account(opts.accountId) },
       tags: ["notificationPolicies"],
+      maxAgeMs: opts.fresh ? FRESH : undefined,
     });
   }
 

@@ -1,29 +1,33 @@
 /**
- * The one HTTP path every area module goes through: Spot's envelope, error mapping, retries with backoff,
- * pacing and the concurrency cap, read coalescing and the list cache, counters, and redacted logging.
+ * The one HTTP path every area module goes through: Spot's envelope, error mapping, the retry decision, pacing
+ * by rate budget and the connection cap, fail-fast when the API is unreachable, read coalescing and the list
+ * cache (read-cache.ts), counters, and redacted logging.
  */
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { Socket } from "node:net";
+import axios, { AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from "axios";
 import { VERSION } from "../version";
 import { cloneJson } from "./area";
-import { retryDelay, serverWaitMs, sleep, type RetryPolicy } from "./backoff";
+import { serverWaitMs, shouldRetry, type FailureKind, type RetryPolicy } from "./backoff";
+import { systemClock, type Clock } from "./clock";
 import type { ResolvedConfig } from "./config";
 import {
   authHint,
   errorFromResponse,
   NetworkError,
   NotFoundError,
-  RateLimitedError,
   ServerError,
   SpotApiError,
+  UnreachableError,
   ValidationError,
   withAttempts,
   type Frontend,
   type SpotErrorItem,
 } from "./errors";
 import { sharedPacer, Semaphore, type Pacer } from "./pacing";
+import { CachedList, ReadCache, type CachePatch, type ListSpec } from "./read-cache";
 import { redact, registerSecret, registerSecretsIn } from "./redact";
 import type { SpotEnvelope } from "./types";
 
@@ -47,6 +51,8 @@ export interface ClientCounters {
   pacedMs: number;
   /** Creates that, after an ambiguous failure, were found committed by the caller's findExisting check. */
   recovered: number;
+  /** Requests failed at once, unsent, because the API had just been found unreachable. */
+  failedFast: number;
 }
 
 export function newCounters(): ClientCounters {
@@ -60,11 +66,14 @@ export function newCounters(): ClientCounters {
     pacedWaits: 0,
     pacedMs: 0,
     recovered: 0,
+    failedFast: 0,
   };
 }
 
 /** How old a cached list may be before a miss in it is double-checked with a fresh list. */
 export const RECHECK_AGE_MS = 2000;
+/** As `maxAgeMs`: no cached answer is young enough, the list is read from Spot. */
+export const FRESH = -1;
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -77,6 +86,10 @@ export interface Call {
   body?: unknown;
   /** GET only: the collections this answer belongs to. Tagged answers are cached until TTL or invalidation. */
   tags?: string[];
+  /** GET: how the answer's items are keyed and indexed for lookups (see `Transport.list`). */
+  list?: ListSpec;
+  /** GET: a cached list with items added from a write's answer (partial items) will do. */
+  acceptPartial?: boolean;
   /** GET: accept a cached answer only if it is at most this old (a "did it vanish?" double check). */
   maxAgeMs?: number;
   /**
@@ -86,6 +99,11 @@ export interface Call {
   shared?: boolean;
   /** Writes: collections whose cached answers become stale. */
   invalidates?: string[];
+  /**
+   * Writes: how a successful answer changes cached lists (by path); those lists stay cached, updated, while the
+   * other lists of `invalidates` are dropped. Without it every list of `invalidates` is dropped.
+   */
+  patch?: (items: unknown[]) => CachePatch[];
   /** A POST that can be sent twice without harm (sets a value, validates). PUT/DELETE/GET always are. */
   idempotent?: boolean;
   /**
@@ -100,25 +118,34 @@ export interface TransportOptions {
   frontend: Frontend;
   runId: string;
   retry: RetryPolicy;
+  /** Connection cap: requests in flight (and sockets) at once for this client. */
   maxConcurrency: number;
   cacheTtlMs: number;
+  /** Per attempt, for every request but creates. */
   timeoutMs: number;
+  /** Per attempt, for creating POSTs: long, so that a slow create is waited for rather than abandoned. */
+  createTimeoutMs?: number;
+  /** Time to open a TCP (and TLS) connection; a connect timeout proves nothing was sent. */
+  connectTimeoutMs?: number;
+  /** Fraction (0 < x ≤ 1) of each learned rate budget this process may use. */
+  apiShare?: number;
+  /** After the API was found unreachable, how long later requests fail at once (0 = never). */
+  failFastMs?: number;
+  /** Requests in flight on a route before its budget is known. */
+  unlearnedInFlight?: number;
   logger?: (line: string) => void;
   /** Injected in unit tests. */
   random?: () => number;
+  clock?: Clock;
 }
 
-interface CacheEntry {
-  fetchedAt: number;
-  expires: number;
-  items: unknown[];
-  tags: string[];
-}
+export const DEFAULT_CREATE_TIMEOUT_MS = 300_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_FAIL_FAST_MS = 30_000;
 
 interface InFlight {
-  promise: Promise<unknown[]>;
+  promise: Promise<CachedList>;
   gens: number[];
-  tags: string[];
 }
 
 interface Answer {
@@ -130,23 +157,44 @@ interface Answer {
   rawText: string;
 }
 
-/** Errors of a connection that never reached the server: safe to resend any request. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+interface NetworkFailure {
+  pacedMs: number;
+  elapsedMs: number;
+  network: { code: string; message: string; kind: FailureKind };
+}
+
+/** Errors of a connection that never carried the request: safe to resend any request, and a sign the API is down. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "ECONNECT_TIMEOUT",
+]);
 
 function encodeQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(query)) {
+  let out = "";
+  for (const k in query) {
+    const v = query[k];
     if (v === undefined || v === null) continue;
-    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+    out += `${out ? "&" : "?"}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
   }
-  return parts.length ? `?${parts.join("&")}` : "";
+  return out;
 }
 
+const PARAM = /\{(\w+)\}/g;
+const BAD_ID = /[\s/?#]/;
+
 function fillRoute(route: string, method: Method, params: Record<string, string> | undefined): string {
-  return route.replace(/\{(\w+)\}/g, (_, name: string) => {
+  if (route.indexOf("{") < 0) return route;
+  return route.replace(PARAM, (_, name: string) => {
     const v = params?.[name];
-    if (typeof v !== "string" || v.trim() === "" || /[\s/?#]/.test(v)) {
+    if (typeof v !== "string" || v.trim() === "" || BAD_ID.test(v)) {
       throw new ValidationError({
         method,
         path: route,
@@ -158,6 +206,11 @@ function fillRoute(route: string, method: Method, params: Record<string, string>
     }
     return encodeURIComponent(v);
   });
+}
+
+/** The request path of a call (what the cache is keyed by), for areas that describe cache patches. */
+export function pathOf(route: string, params?: Record<string, string>, query?: Record<string, QueryValue>): string {
+  return fillRoute(route, "GET", params) + encodeQuery(query);
 }
 
 function normalizeErrors(body: SpotEnvelope | undefined): SpotErrorItem[] {
@@ -172,11 +225,65 @@ function normalizeErrors(body: SpotEnvelope | undefined): SpotErrorItem[] {
     }));
 }
 
-function describeNetworkError(e: unknown): { code: string; message: string; timeout: boolean } {
-  const err = e as { code?: string; message?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code ?? "ENETWORK";
-  const timeout = code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "");
-  return { code: timeout ? "TIMEOUT" : code, message: err.message ?? String(e), timeout };
+function describeNetworkError(e: unknown): NetworkFailure["network"] {
+  const err = e as { code?: string; message?: string; syscall?: string; cause?: { code?: string; syscall?: string } };
+  const raw = err.code ?? err.cause?.code ?? "ENETWORK";
+  const syscall = err.syscall ?? err.cause?.syscall;
+  const message = err.message ?? String(e);
+  // The OS's own connect timeout (SYN unanswered) also says ETIMEDOUT, with syscall "connect".
+  if (raw === "ETIMEDOUT" && syscall === "connect") return { code: "ECONNECT_TIMEOUT", message, kind: "not-sent" };
+  if (NOT_SENT_CODES.has(raw)) return { code: raw, message, kind: "not-sent" };
+  if (raw === "ECONNABORTED" || raw === "ETIMEDOUT" || /timeout/i.test(message))
+    return { code: "TIMEOUT", message, kind: "timeout" };
+  return { code: raw, message, kind: "broken" };
+}
+
+/**
+ * Keep-alive agents whose new sockets must connect within `connectMs`: a connect timeout is told apart from a
+ * slow answer, since it proves the request never left (safe to resend, and a sign the API is unreachable).
+ */
+function agents(maxSockets: number, connectMs: number): [http.Agent, https.Agent] {
+  const opts = { keepAlive: true, maxSockets };
+  const guard = (socket: Socket) => {
+    if (!socket.connecting) return socket;
+    const timer = setTimeout(() => {
+      const e = new Error(`connect timeout after ${connectMs} ms`) as NodeJS.ErrnoException;
+      e.code = "ECONNECT_TIMEOUT";
+      socket.destroy(e);
+    }, connectMs);
+    timer.unref?.();
+    socket.once("connect", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
+    return socket;
+  };
+  class HttpAgent extends http.Agent {
+    createConnection(...args: unknown[]): Socket {
+      const create = (http.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket })
+        .createConnection;
+      return guard(create.apply(this, args));
+    }
+  }
+  class HttpsAgent extends https.Agent {
+    createConnection(...args: unknown[]): Socket {
+      const create = (https.Agent.prototype as unknown as { createConnection: (...a: unknown[]) => Socket })
+        .createConnection;
+      return guard(create.apply(this, args));
+    }
+  }
+  return [new HttpAgent(opts), new HttpsAgent(opts)];
+}
+
+/** Whether the environment names a proxy for this URL's scheme (the variables axios reads). */
+function proxyConfigured(baseUrl: string, env: Record<string, string | undefined> = process.env): boolean {
+  const proto = baseUrl.startsWith("https:") ? "https" : "http";
+  return [`${proto}_proxy`, "all_proxy"].some((k) => !!(env[k] || env[k.toUpperCase()]));
+}
+
+/** The API was found unreachable: later requests fail at once until `until` (or a request gets through). */
+interface Down {
+  until: number;
+  code: string;
+  message: string;
 }
 
 export class Transport {
@@ -184,47 +291,69 @@ export class Transport {
   readonly userAgent: string;
   organizationHint?: string;
 
-  private readonly http: AxiosInstance;
+  /** axios's own HTTP adapter, and the request config resolved once: no per-request merging of defaults. */
+  private readonly adapter: AxiosAdapter;
+  private readonly template: InternalAxiosRequestConfig;
+  private readonly headers: Record<string, string>;
   private readonly pacer: Pacer;
   private readonly scope: string;
   private readonly sem: Semaphore;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: ReadCache;
   private readonly inflight = new Map<string, InFlight>();
-  private readonly gens = new Map<string, number>();
   private readonly log?: (line: string) => void;
   private readonly random: () => number;
+  private readonly clock: Clock;
   private readonly agents: [http.Agent, https.Agent];
+  private readonly share: number;
+  private readonly createTimeoutMs: number;
+  private readonly failFastMs: number;
+  private down?: Down;
 
   constructor(private readonly opts: TransportOptions) {
     registerSecret(opts.config.token);
     this.userAgent = `spot-iac/${VERSION} (${opts.frontend}; run=${opts.runId})`;
     const fp = createHash("sha256").update(opts.config.token).digest("hex").slice(0, 16);
     this.scope = `${opts.config.baseUrl}#${fp}`;
-    this.pacer = sharedPacer(this.scope);
+    this.clock = opts.clock ?? systemClock;
+    // The pacer is shared by every client of this token, so it keeps real time (a client's injected clock is its own).
+    this.pacer = sharedPacer(this.scope, { unlearnedInFlight: opts.unlearnedInFlight });
     this.sem = new Semaphore(opts.maxConcurrency);
+    this.cache = new ReadCache(opts.cacheTtlMs);
     this.random = opts.random ?? Math.random;
+    this.share = opts.apiShare ?? 1;
+    this.createTimeoutMs = opts.createTimeoutMs ?? Math.max(DEFAULT_CREATE_TIMEOUT_MS, opts.timeoutMs);
+    this.failFastMs = opts.failFastMs ?? DEFAULT_FAIL_FAST_MS;
     const logger = opts.logger;
     this.log = logger && ((line: string) => logger(redact(line)));
-    const agentOpts = { keepAlive: true, maxSockets: opts.maxConcurrency };
     // Idle keep-alive sockets do not hold the process open (Node unrefs them); close() frees them at once.
-    this.agents = [new http.Agent(agentOpts), new https.Agent(agentOpts)];
-    this.http = axios.create({
+    this.agents = agents(opts.maxConcurrency, opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    this.headers = {
+      Authorization: `Bearer ${opts.config.token}`,
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "User-Agent": this.userAgent,
+    };
+    const instance = axios.create({
       baseURL: opts.config.baseUrl,
       timeout: opts.timeoutMs,
       // Statuses and bodies are interpreted here (Spot's envelope), never by axios.
       validateStatus: () => true,
       responseType: "text",
+      responseEncoding: "utf8",
+      transformRequest: [(d) => d],
       transformResponse: [(d) => d],
       maxRedirects: 0,
+      // axios looks the proxy up in the environment on every request; with none configured, say so once.
+      ...(proxyConfigured(opts.config.baseUrl) ? {} : { proxy: false as const }),
       httpAgent: this.agents[0],
       httpsAgent: this.agents[1],
-      headers: {
-        Authorization: `Bearer ${opts.config.token}`,
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "User-Agent": this.userAgent,
-      },
+      headers: this.headers,
     });
+    // What axios.request would do on every call (merge the instance defaults into the call's config, run the
+    // interceptor chain and the transforms) is done once here; each request then hands the HTTP adapter a
+    // config that inherits this template and sets only method, url, body, timeout and a fresh header set.
+    this.template = { ...instance.defaults } as unknown as InternalAxiosRequestConfig;
+    this.adapter = axios.getAdapter(instance.defaults.adapter ?? ["http"]);
   }
 
   get baseUrl(): string {
@@ -233,8 +362,8 @@ export class Transport {
 
   /** Drop cached answers of these collections (and keep in-flight reads from refilling them). */
   invalidate(tags: string[]): void {
-    for (const t of tags) this.gens.set(t, (this.gens.get(t) ?? 0) + 1);
-    for (const [k, e] of this.cache) if (e.tags.some((t) => tags.includes(t))) this.cache.delete(k);
+    this.cache.bump(tags);
+    this.cache.drop(tags);
   }
 
   /** Close idle connections. The client stays usable (new connections are opened on demand). */
@@ -244,161 +373,260 @@ export class Transport {
 
   /** Forget every cached answer. */
   clearCache(): void {
-    this.invalidate([...new Set([...this.cache.values()].flatMap((e) => e.tags))]);
     this.cache.clear();
   }
 
-  /** Perform a call; resolves to the envelope's items. */
+  /** Perform a call; resolves to the envelope's items (a copy, unless `shared`). */
   async request<T>(call: Call): Promise<T[]> {
     const path = fillRoute(call.route, call.method, call.params) + encodeQuery(call.query);
-    if (call.method !== "GET") {
-      const tags = call.invalidates ?? [];
+    if (call.method === "GET") {
+      const list = await this.readList(call, path);
+      return (call.shared ? list.all() : cloneJson(list.all())) as T[];
+    }
+    const tags = call.invalidates ?? [];
+    // Reads in flight now may or may not see this write: they must not be cached, whatever its outcome.
+    this.cache.bump(tags);
+    let items: unknown[];
+    try {
+      items = await this.withRetries(call, path);
+    } catch (e) {
+      // A failed write may still have committed: the lists it touches are suspect.
       this.invalidate(tags);
-      try {
-        return (await this.withRetries(call, path)) as T[];
-      } finally {
-        // A failed write may still have committed: whatever the outcome, cached lists are suspect.
-        this.invalidate(tags);
-      }
+      throw e;
     }
-    return (await this.cachedGet(call, path)) as T[];
+    this.cache.bump(tags);
+    if (call.patch) this.cache.patch(tags, call.patch(items));
+    else this.cache.drop(tags);
+    return items as T[];
   }
 
-  private genSnapshot(tags: string[]): number[] {
-    return tags.map((t) => this.gens.get(t) ?? 0);
+  /**
+   * A GET's answer as a cached list with indexes (`call.list`), coalesced with identical reads in flight. The
+   * list is shared: callers read it and copy what they hand out.
+   */
+  list(call: Call): Promise<CachedList> {
+    return this.readList(call, fillRoute(call.route, "GET", call.params) + encodeQuery(call.query));
   }
 
-  private async cachedGet(call: Call, path: string): Promise<unknown[]> {
+  /** Put an item into a cached list if that list is cached (e.g. the full item after reading one object). */
+  upsertCached(path: string, item: unknown): void {
+    this.cache.patch([], [{ path, apply: (l) => l.upsert(item) }]);
+  }
+
+  private async readList(call: Call, path: string): Promise<CachedList> {
     const tags = call.tags ?? [];
-    const now = Date.now();
-    // The fetched array stays pristine (cache and joiners share it); mutable callers get their own copy.
-    const out = (items: unknown[]) => (call.shared ? items : cloneJson(items));
-    if (tags.length && this.opts.cacheTtlMs > 0) {
-      const hit = this.cache.get(path);
-      if (hit && hit.expires > now && (call.maxAgeMs === undefined || now - hit.fetchedAt <= call.maxAgeMs)) {
+    if (tags.length && this.cache.enabled) {
+      const hit = this.cache.lookup(path, this.clock.now(), call.maxAgeMs);
+      if (hit && (call.acceptPartial || !hit.list.hasPartial)) {
         this.counters.cacheHits++;
-        return out(hit.items);
+        return hit.list;
       }
-      if (hit && hit.expires <= now) this.cache.delete(path);
     }
-    const gens = this.genSnapshot(tags);
+    const gens = this.cache.snapshot(tags);
     const running = this.inflight.get(path);
     if (running && running.gens.every((g, i) => g === gens[i])) {
       this.counters.coalesced++;
-      return out(await running.promise);
+      return running.promise;
     }
-    const promise = this.withRetries(call, path);
-    const entry: InFlight = { promise, gens, tags };
+    const promise = this.withRetries(call, path).then((items) => new CachedList(call.list, items));
+    const entry: InFlight = { promise, gens };
     this.inflight.set(path, entry);
     try {
-      const items = await promise;
-      const fresh = this.genSnapshot(tags).every((g, i) => g === gens[i]);
-      if (tags.length && this.opts.cacheTtlMs > 0 && fresh) {
-        const at = Date.now();
-        this.cache.set(path, { fetchedAt: at, expires: at + this.opts.cacheTtlMs, items, tags });
-      }
-      return out(items);
+      const list = await promise;
+      if (this.cache.unchanged(tags, gens)) this.cache.store(path, tags, list, this.clock.now());
+      return list;
     } finally {
       if (this.inflight.get(path) === entry) this.inflight.delete(path);
     }
   }
 
+  /** The error for a request not sent because the API was just found unreachable. */
+  private unreachable(call: Call, path: string, d: Down, attempts?: number, elapsedMs?: number): UnreachableError {
+    const cfg = this.opts.config;
+    const where = cfg.baseUrlSource ? ` (from ${cfg.baseUrlSource})` : "";
+    const setting =
+      this.opts.frontend === "terraform"
+        ? "the provider's base_url, SPOTINST_BASE_URL"
+        : this.opts.frontend === "pulumi"
+          ? "spot:baseUrl, SPOTINST_BASE_URL"
+          : "SPOTINST_BASE_URL";
+    return new UnreachableError({
+      method: call.method,
+      path,
+      code: d.code,
+      spotMessage: `the Spot API at ${cfg.baseUrl}${where} is unreachable: ${d.message}`,
+      attempts,
+      elapsedMs,
+      gaveUp: attempts === undefined ? "not sent: an earlier request found the API unreachable" : undefined,
+      hint: `check ${setting} and the network (proxy, DNS, firewall), then run again`,
+    });
+  }
+
+  /** Fails at once while the API is known to be unreachable; the window passing lets requests try again. */
+  private checkReachable(call: Call, path: string): void {
+    const d = this.down;
+    if (!d) return;
+    if (this.clock.now() >= d.until) {
+      this.down = undefined;
+      return;
+    }
+    this.counters.failedFast++;
+    throw this.unreachable(call, path, d);
+  }
+
   private async withRetries(call: Call, path: string): Promise<unknown[]> {
     const { method, route } = call;
     const key = `${method} ${route}`;
-    const start = Date.now();
+    const start = this.clock.now();
     const safeToResend = method !== "POST" || !!call.idempotent;
+    const timeout = safeToResend ? this.opts.timeoutMs : this.createTimeoutMs;
     let ambiguous = false; // a previous attempt may have been applied by the server
+    let mayStillApply = false; // a previous attempt timed out: the server may still be applying it
     let failures = 0;
+    let resend = true;
+    let err!: SpotApiError;
+    let kind: FailureKind = "final";
+    let hintMs: number | undefined;
+    let pacedMs = 0;
+    let ms = 0;
+    let networkMessage = "";
     if (call.body !== undefined) registerSecretsIn(call.body);
+    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
 
     for (;;) {
       const attempt = failures + 1;
-      let err: SpotApiError;
-      let hintMs: number | undefined;
-      let committedMaybe: boolean; // could this failed attempt have changed server state?
-      const answer = await this.send(call, path, key);
-      // Duration of the HTTP exchange itself; time spent waiting for the rate budget is logged apart.
-      const ms = answer.elapsedMs;
       const line = (status: string, requestId: string | undefined, note?: string, body?: unknown) =>
-        this.logLine({ method, path, status, ms, requestId, attempt, pacedMs: answer.pacedMs, note, body });
+        this.logLine({ method, path, status, ms, requestId, attempt, pacedMs, note, body });
 
-      if ("status" in answer) {
-        const { status, body, headers } = answer;
-        const requestId = body?.request?.id ?? (headers["x-request-id"] as string | undefined);
-        if (status >= 200 && status < 300) {
-          if (!body && answer.rawText.trim() !== "") {
-            err = new ServerError({
-              method,
-              path,
-              status,
-              requestId,
-              spotMessage: "the answer is not JSON (a proxy in the way?)",
-            });
-            committedMaybe = true;
+      if (resend) {
+        this.checkReachable(call, path);
+        const answer = await this.send(call, path, key, payload, timeout);
+        // Duration of the HTTP exchange itself; time spent waiting for the rate budget is logged apart.
+        ms = answer.elapsedMs;
+        pacedMs = answer.pacedMs;
+        hintMs = undefined;
+        if ("status" in answer) {
+          // Any answer proves the API is reachable.
+          this.down = undefined;
+          const { status, body, headers } = answer;
+          const requestId = body?.request?.id ?? (headers["x-request-id"] as string | undefined);
+          if (status >= 200 && status < 300) {
+            if (!body && answer.rawText.trim() !== "") {
+              err = new ServerError({
+                method,
+                path,
+                status,
+                requestId,
+                spotMessage: "the answer is not JSON (a proxy in the way?)",
+              });
+              kind = "server";
+            } else {
+              const items = this.itemsOf(body, method);
+              line(String(status), requestId, undefined, call.body);
+              return items;
+            }
           } else {
-            const items = this.itemsOf(body, method);
-            line(String(status), requestId, undefined, call.body);
-            return items;
+            if (status === 429) this.counters.rateLimited++;
+            // A hint of 0 says nothing: fall back to backoff so a failing server is not hammered.
+            const hint =
+              status === 429
+                ? serverWaitMs(headers)
+                : status === 503
+                  ? serverWaitMs(headers, this.clock.now(), false)
+                  : undefined;
+            hintMs = hint ? hint : undefined;
+            err = errorFromResponse({ method, path, status, requestId }, normalizeErrors(body), {
+              statusText:
+                body?.response?.status?.message ?? (answer.rawText && !body ? answer.rawText.slice(0, 200) : undefined),
+              retryAfterMs: hintMs,
+              authHint: authHint(this.opts.frontend, this.opts.config.tokenSource),
+            });
+            kind = status === 429 ? "rate-limited" : status >= 500 && status !== 501 ? "server" : "final";
           }
         } else {
-          if (status === 429) this.counters.rateLimited++;
-          // A hint of 0 says nothing: fall back to backoff so a failing server is not hammered.
-          const hint =
-            status === 429
-              ? serverWaitMs(headers)
-              : status === 503
-                ? serverWaitMs(headers, Date.now(), false)
-                : undefined;
-          hintMs = hint ? hint : undefined;
-          err = errorFromResponse({ method, path, status, requestId }, normalizeErrors(body), {
-            statusText:
-              body?.response?.status?.message ?? (answer.rawText && !body ? answer.rawText.slice(0, 200) : undefined),
-            retryAfterMs: hintMs,
-            authHint: authHint(this.opts.frontend, this.opts.config.tokenSource),
-          });
-          // Spot's rate limiter answers before any handler runs.
-          committedMaybe = status !== 429;
+          const { code, message } = answer.network;
+          kind = answer.network.kind;
+          networkMessage = message;
+          err = new NetworkError({ method, path, code, spotMessage: `${message} (${this.opts.config.baseUrl})` });
         }
-      } else {
-        const { code, message } = answer.network;
-        err = new NetworkError({ method, path, code, spotMessage: `${message} (${this.opts.config.baseUrl})` });
-        committedMaybe = !NOT_SENT_CODES.has(code);
-      }
 
-      // A DELETE whose earlier attempt may have gone through: "not found" now means it did.
-      if (err instanceof NotFoundError && method === "DELETE" && ambiguous) {
-        line(`${err.status ?? "-"} ${err.code ?? ""}`.trim(), err.requestId, "(already deleted by an earlier attempt)");
-        return [];
+        // A DELETE whose earlier attempt may have gone through: "not found" now means it did.
+        if (err instanceof NotFoundError && method === "DELETE" && ambiguous) {
+          line(
+            `${err.status ?? "-"} ${err.code ?? ""}`.trim(),
+            err.requestId,
+            "(already deleted by an earlier attempt)",
+          );
+          return [];
+        }
+        if (kind === "server" || kind === "broken" || kind === "timeout") ambiguous = true;
+        if (kind === "timeout") mayStillApply = true;
       }
-
-      const transient = err instanceof RateLimitedError || err instanceof ServerError || err instanceof NetworkError;
       failures++;
-      if (committedMaybe) ambiguous = true;
-      // Re-sending a create is safe only if no attempt so far can have been applied, or the caller can tell.
-      const retryable = transient && err.status !== 501 && (safeToResend || !ambiguous || !!call.findExisting);
 
-      if (!retryable) {
-        line(this.statusText(err), err.requestId, undefined, call.body);
-        throw failures > 1 ? withAttempts(err, failures, Date.now() - start) : err;
-      }
-      const decision = retryDelay(failures, Date.now() - start, this.opts.retry, hintMs, this.random);
-      if (decision.stop) {
-        line(this.statusText(err), err.requestId, `giving up: ${decision.stop}`, call.body);
-        if (ambiguous && call.findExisting) {
-          const found = await this.tryFind(call);
-          if (found !== undefined) return [found];
+      const v = shouldRetry(
+        {
+          kind,
+          safeToResend,
+          canFind: !!call.findExisting,
+          ambiguous,
+          mayStillApply,
+          failures,
+          elapsedMs: this.clock.now() - start,
+          hintMs,
+        },
+        this.opts.retry,
+        this.random,
+      );
+      if (v.action === "fail" || v.action === "stop") {
+        if (v.action === "stop") {
+          line(this.statusText(err), err.requestId, `giving up: ${v.why}`, call.body);
+          if (v.find) {
+            const found = await this.tryFind(call);
+            if (found !== undefined) return [found];
+          }
+        } else {
+          line(this.statusText(err), err.requestId, undefined, call.body);
         }
-        throw withAttempts(err, failures, Date.now() - start, decision.stop);
+        const elapsed = this.clock.now() - start;
+        if (kind === "not-sent" && !ambiguous) {
+          // Every attempt failed to connect: the API is unreachable. Later requests fail at once, unsent.
+          const d: Down = {
+            until: this.clock.now() + this.failFastMs,
+            code: err.code ?? "ENETWORK",
+            message: networkMessage,
+          };
+          if (this.failFastMs > 0) {
+            if (!this.down)
+              this.log?.(
+                `spot-iac ${this.opts.config.baseUrl} unreachable (${d.code}): later requests fail at once for ${this.failFastMs} ms`,
+              );
+            this.down = d;
+          }
+          throw this.unreachable(call, path, d, failures, elapsed);
+        }
+        const why =
+          v.action === "stop" && v.find && mayStillApply
+            ? `${v.why}; the create timed out and may still complete in Spot: it was not sent again, to avoid a duplicate — run again to find and adopt it`
+            : v.action === "stop"
+              ? v.why
+              : undefined;
+        throw failures > 1 || why ? withAttempts(err, failures, elapsed, why) : err;
       }
       const why = `${this.statusText(err)}${hintMs !== undefined ? `, server asked ${hintMs}ms` : ""}`;
-      line(this.statusText(err), err.requestId, `retry in ${decision.delayMs}ms (${why})`, call.body);
-      this.counters.retries++;
-      await sleep(decision.delayMs);
-      if (ambiguous && method === "POST" && !call.idempotent && call.findExisting) {
+      line(
+        this.statusText(err),
+        err.requestId,
+        v.resend ? `retry in ${v.delayMs}ms (${why})` : `checking in ${v.delayMs}ms whether it was created (${why})`,
+        call.body,
+      );
+      if (v.resend) this.counters.retries++;
+      await this.clock.sleep(v.delayMs);
+      if (v.find) {
         const found = await this.tryFind(call);
         if (found !== undefined) return [found];
       }
+      resend = v.resend;
     }
   }
 
@@ -439,35 +667,42 @@ export class Transport {
     call: Call,
     path: string,
     key: string,
-  ): Promise<Answer | { pacedMs: number; elapsedMs: number; network: ReturnType<typeof describeNetworkError> }> {
-    const ticket = await this.pacer.acquire(key);
+    payload: string | undefined,
+    timeout: number,
+  ): Promise<Answer | NetworkFailure> {
+    const ticket = await this.pacer.acquire(key, this.share);
     if (ticket.waitedMs > 0) {
       this.counters.pacedWaits++;
       this.counters.pacedMs += ticket.waitedMs;
     }
-    await this.sem.acquire();
+    const slot = this.sem.acquire();
+    if (slot) await slot;
     this.counters.requests[key] = (this.counters.requests[key] ?? 0) + 1;
     this.counters.total++;
-    let res: AxiosResponse<string> | undefined;
+    let res: AxiosResponse<string>;
     const t0 = Date.now();
     try {
-      res = await this.http.request<string>({
-        method: call.method,
-        url: path,
-        data: call.body === undefined ? undefined : JSON.stringify(call.body),
-      });
+      const cfg = Object.create(this.template) as InternalAxiosRequestConfig;
+      cfg.method = call.method;
+      cfg.url = path;
+      cfg.data = payload;
+      cfg.timeout = timeout;
+      // The adapter adds Content-Length and others to the header set it is given: a fresh one per request.
+      cfg.headers = new AxiosHeaders(this.headers);
+      res = (await this.adapter(cfg)) as AxiosResponse<string>;
     } catch (e) {
       ticket.release(undefined, undefined);
       return { pacedMs: ticket.waitedMs, elapsedMs: Date.now() - t0, network: describeNetworkError(e) };
     } finally {
       this.sem.release();
     }
-    const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const elapsedMs = Date.now() - t0;
+    // Node gives lower-cased header names already; axios keeps them.
+    const headers = (res.headers ?? {}) as Record<string, unknown>;
     ticket.release(res.status, headers);
     const rawText = typeof res.data === "string" ? res.data : "";
     let body: SpotEnvelope | undefined;
-    if (rawText.trim()) {
+    if (rawText.length) {
       try {
         body = JSON.parse(rawText) as SpotEnvelope;
       } catch {

@@ -2,8 +2,21 @@
  * Console users (U1–U5), programmatic users (U8), their policy and group mappings (U6, U7), and the
  * account-user mapping (R1, R2). Tokens returned by Spot are secrets: they are registered for redaction.
  */
-import { created, need, needArray, needNoSpecial, needString, notInList, single, type CreateOptions } from "./area";
-import { RECHECK_AGE_MS, type Transport } from "./transport";
+import { mappingTag } from "./accounts";
+import {
+  cloneJson,
+  created,
+  need,
+  needArray,
+  needNoSpecial,
+  needString,
+  notInList,
+  single,
+  toStr,
+  type CreateOptions,
+} from "./area";
+import type { CachedList, ListSpec } from "./read-cache";
+import { FRESH, RECHECK_AGE_MS, type Transport } from "./transport";
 import type {
   AccountUser,
   AccountUserMapping,
@@ -26,6 +39,23 @@ const GROUP_MAPPING = "/setup/user/{userId}/userGroupMapping";
 const ACCOUNT_MAPPING = "/setup/accountUserMapping";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type Raw = Record<string, unknown>;
+const lowerEmail = (u: unknown) => toStr((u as Raw).email)?.toLowerCase();
+
+/** User list items (both lists) by userId and by e-mail, lower-cased as Spot compares e-mails. */
+const USER_LIST: ListSpec = {
+  key: (u) => toStr((u as Raw).userId),
+  by: { email: lowerEmail, username: (u) => toStr((u as Raw).username) },
+};
+/** A user's account mappings by account. */
+const MAPPING_LIST: ListSpec = { key: (m) => toStr((m as Raw).accountId) };
+
+export interface UserQuery {
+  /** Matched without regard to case, as Spot matches e-mails. */
+  email?: string;
+  userId?: string;
+}
 
 function checkPolicies(method: "POST" | "PUT", route: string, field: string, policies: PolicyAssignment[]): void {
   policies.forEach((p, i) => {
@@ -54,7 +84,23 @@ export class UsersApi {
       route: USERS,
       query: opts.generateToken === undefined ? undefined : { generateToken: opts.generateToken },
       body: input,
-      invalidates: ["users"],
+      // Other users' details and mappings do not change; a viewer is linked to the default account, so this
+      // user's own mappings may.
+      invalidates: ["orgUsers", "accountUsers", mappingTag(input.email)],
+      patch: (items) => {
+        const u = items[0] as CreatedUser | undefined;
+        if (!u?.userId) return [];
+        const displayName = u.displayName ?? `${input.firstName} ${input.lastName}`;
+        const email = u.email ?? input.email;
+        return [
+          // Partial: the lists carry fields a create does not answer (mfa, groups, mapped accounts).
+          {
+            path: ORG_USERS,
+            apply: (l) => l.upsert({ userId: u.userId, username: displayName, type: "personal", email }, true),
+          },
+          { path: USERS, apply: (l) => l.upsert({ userId: u.userId, displayName, email }, true) },
+        ];
+      },
       findExisting: opts.findExisting,
     });
     return created(items, "POST", USERS);
@@ -89,7 +135,17 @@ export class UsersApi {
       method: "POST",
       route: PROGRAMMATIC,
       body: input,
-      invalidates: ["users"],
+      invalidates: ["orgUsers", "accountUsers"],
+      patch: (items) => {
+        const u = items[0] as CreatedProgrammaticUser | undefined;
+        if (!u?.id) return [];
+        return [
+          {
+            path: ORG_USERS,
+            apply: (l) => l.upsert({ userId: u.id, username: u.name ?? input.name, type: "programmatic" }, true),
+          },
+        ];
+      },
       findExisting: opts.findExisting,
     });
     return created(items, "POST", PROGRAMMATIC);
@@ -101,23 +157,82 @@ export class UsersApi {
       method: "GET",
       route: USERS,
       query: { accountId: query.accountId },
-      tags: ["users"],
+      tags: ["users", "accountUsers"],
+      list: USER_LIST,
     });
   }
 
   /** Every user of the organization, console and programmatic (GET /setup/organization/user). */
   async listOrganization(): Promise<OrganizationUser[]> {
-    return this.t.request<OrganizationUser>({ method: "GET", route: ORG_USERS, tags: ["users"] });
-  }
-
-  private sharedOrgUsers(maxAgeMs?: number): Promise<OrganizationUser[]> {
     return this.t.request<OrganizationUser>({
       method: "GET",
       route: ORG_USERS,
-      tags: ["users"],
-      maxAgeMs,
-      shared: true,
+      tags: ["users", "orgUsers"],
+      list: USER_LIST,
     });
+  }
+
+  private orgUsers(maxAgeMs?: number): Promise<CachedList> {
+    return this.t.list({
+      method: "GET",
+      route: ORG_USERS,
+      tags: ["users", "orgUsers"],
+      list: USER_LIST,
+      maxAgeMs,
+      acceptPartial: true,
+    });
+  }
+
+  private accountUsers(): Promise<CachedList> {
+    return this.t.list({
+      method: "GET",
+      route: USERS,
+      tags: ["users", "accountUsers"],
+      list: USER_LIST,
+      acceptPartial: true,
+    });
+  }
+
+  /**
+   * The organization's user (GET /setup/organization/user) with this e-mail or id, and of this type
+   * (default: any), from the list's index: N lookups cost one list call and no copy of the list. Undefined when
+   * absent. Right after a create through this client the item may carry only what the create answered
+   * (userId, username, type, email) until the list is read again.
+   */
+  async findOrganizationUser(
+    q: UserQuery & { type?: "personal" | "programmatic" },
+  ): Promise<OrganizationUser | undefined> {
+    need("GET", ORG_USERS, "email", !!(q?.email || q?.userId), "or userId is required");
+    const list = await this.orgUsers();
+    const hit = pick(list, q).find((u) => !q.type || ((u as OrganizationUser).type ?? "personal") === q.type);
+    return hit === undefined ? undefined : (cloneJson(hit) as OrganizationUser);
+  }
+
+  /**
+   * The organization's users of this type whose username is `name` (programmatic users are known by it), from the
+   * list's index; copies of the matches only.
+   */
+  async findOrganizationUsersByName(
+    name: string,
+    type?: "personal" | "programmatic",
+    opts: { fresh?: boolean } = {},
+  ): Promise<OrganizationUser[]> {
+    needString("GET", ORG_USERS, "name", name);
+    const hits = (await this.orgUsers(opts.fresh ? FRESH : undefined)).find("username", name);
+    return hits
+      .filter((u) => !type || ((u as OrganizationUser).type ?? "personal") === type)
+      .map((u) => cloneJson(u) as OrganizationUser);
+  }
+
+  /**
+   * The user of GET /setup/user (console users with their mapped account ids) with this e-mail or id, from the
+   * list's index. Undefined when absent. Right after a create through this client the item may lack
+   * `mappedAccountIds` until the list is read again.
+   */
+  async findAccountUser(q: UserQuery): Promise<AccountUser | undefined> {
+    need("GET", USERS, "email", !!(q?.email || q?.userId), "or userId is required");
+    const hit = pick(await this.accountUsers(), q)[0];
+    return hit === undefined ? undefined : (cloneJson(hit) as AccountUser);
   }
 
   /**
@@ -128,19 +243,35 @@ export class UsersApi {
   async get(userId: string, opts: { direct?: boolean } = {}): Promise<UserDetails> {
     needString("GET", ONE, "userId", userId);
     if (!opts.direct) {
-      const has = (list: OrganizationUser[]) => list.some((u) => u.userId === userId);
-      if (!has(await this.sharedOrgUsers()) && !has(await this.sharedOrgUsers(RECHECK_AGE_MS))) {
+      if (
+        (await this.orgUsers()).get(userId) === undefined &&
+        (await this.orgUsers(RECHECK_AGE_MS)).get(userId) === undefined
+      ) {
         throw notInList("GET", ORG_USERS, `user ${userId}`);
       }
     }
-    const items = await this.t.request<UserDetails>({ method: "GET", route: ONE, params: { userId }, tags: ["users"] });
+    const items = await this.t.request<UserDetails>({
+      method: "GET",
+      route: ONE,
+      params: { userId },
+      tags: ["users", `user:${userId}`],
+    });
     return single(items, "GET", `/setup/user/${userId}`, `user ${userId}`);
   }
 
   /** Delete a console (u-…) or programmatic (pu-…) user. */
   async delete(userId: string): Promise<void> {
     needString("DELETE", ONE, "userId", userId);
-    await this.t.request({ method: "DELETE", route: ONE, params: { userId }, invalidates: ["users", "userGroups"] });
+    await this.t.request({
+      method: "DELETE",
+      route: ONE,
+      params: { userId },
+      invalidates: ["users", "userGroups"],
+      patch: () => [
+        { path: ORG_USERS, apply: (l) => (l.remove(userId), true) },
+        { path: USERS, apply: (l) => (l.remove(userId), true) },
+      ],
+    });
   }
 
   /** Replace the user's direct policy mapping ("*" in accountIds = all current and future accounts). */
@@ -178,7 +309,8 @@ export class UsersApi {
       method: "GET",
       route: ACCOUNT_MAPPING,
       query: { userEmail },
-      tags: ["users"],
+      tags: ["users", mappingTag(userEmail)],
+      list: MAPPING_LIST,
     });
   }
 
@@ -209,4 +341,12 @@ export class UsersApi {
       invalidates: ["users"],
     });
   }
+}
+
+function pick(list: CachedList, q: UserQuery): unknown[] {
+  const byId = q.userId ? list.find("key", q.userId) : undefined;
+  if (!q.email) return byId ?? [];
+  const lower = q.email.toLowerCase();
+  const byEmail = list.find("email", lower);
+  return byId ? byId.filter((u) => lowerEmail(u) === lower) : byEmail;
 }

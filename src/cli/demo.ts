@@ -48,7 +48,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     out(`Emulator listening on ${emulator.url} (data in ${join(work, "emulator-data")})\n`);
     out(`Organizations: Platform ${platform.organizationId}, Data ${data.organizationId} (one admin token each)\n`);
 
-    // Everything the file refers to by name: tokens and secrets in the environment, never in the file.
+    // Tokens and secrets in the environment, never in the file: tokens in SPOT_TOKEN_<NAME> (the default
+    // --token-env-pattern), secrets in variables the default --secret-env-pattern SPOT_SECRET_* admits.
     // A throwaway service-account key: the shape Google Cloud downloads, with a fresh private key.
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const gcpKey = {
@@ -64,9 +65,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
       SPOTINST_BASE_URL: emulator.url,
       SPOT_TOKEN_PLATFORM: platform.token,
       SPOT_TOKEN_DATA: data.token,
-      AZURE_CLIENT_SECRET: randomBytes(18).toString("base64url"),
-      GCP_SERVICE_ACCOUNT_KEY: JSON.stringify(gcpKey, null, 2),
-      ALICE_PASSWORD: `Demo-${randomBytes(6).toString("hex")}!`,
+      SPOT_SECRET_AZURE_CLIENT_SECRET: randomBytes(18).toString("base64url"),
+      SPOT_SECRET_GCP_SERVICE_ACCOUNT_KEY: JSON.stringify(gcpKey, null, 2),
+      SPOT_SECRET_ALICE_PASSWORD: `Demo-${randomBytes(6).toString("hex")}!`,
     };
     const file = join(work, "spot.yaml");
     copyFileSync(example, file);

@@ -1,6 +1,10 @@
+/**
+ * Audit events (GET /audit/events): one per state-changing request of an authenticated caller, written in the
+ * request's transaction. The `context` keeps what was asked, secrets masked and size bounded (auditContext).
+ */
 import type { AuditInfo, Principal } from "./context";
 import type { AuditEvent } from "./model";
-import { redact } from "./redact";
+import { AUDIT_LIMITS, redact } from "./redact";
 import type { Store } from "./store";
 
 export interface AuditInput {
@@ -9,6 +13,10 @@ export interface AuditInput {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** Size in bytes of the request body as received. */
+  bodyBytes: number;
+  /** Why the body was refused (not valid JSON, too large, …): it is then not recorded. */
+  bodyError?: string;
   resourceId: string;
   accountId: string | null;
   agent: string;
@@ -16,7 +24,35 @@ export interface AuditInput {
   now: Date;
 }
 
-/** Records one audit event; `context` is a JSON string of url, query and body with every secret masked. */
+/** Above this, the recorded body is replaced by the start of its JSON text. */
+const CONTEXT_BODY_LIMIT = 8 * 1024;
+const PATH_LIMIT = 2048;
+const AGENT_LIMIT = 512;
+
+/**
+ * The event's `context`: a JSON string of url, query and body with every secret masked, bounded so that one
+ * request cannot make the audit log (and every GET /audit/events) large. When something was cut or not recorded,
+ * the context says so: `truncated: true` with `originalSize` (bytes of the request body as received), and
+ * `bodyError` when the body was refused.
+ */
+export function auditContext(a: Pick<AuditInput, "path" | "query" | "body" | "bodyBytes" | "bodyError">): string {
+  const cut = { value: false };
+  let body: unknown = a.bodyError ? {} : redact(a.body ?? {}, AUDIT_LIMITS, cut);
+  const text = JSON.stringify(body);
+  if (text.length > CONTEXT_BODY_LIMIT) {
+    body = `${text.slice(0, CONTEXT_BODY_LIMIT)}…`;
+    cut.value = true;
+  }
+  const query = redact(a.query, AUDIT_LIMITS, cut);
+  const url = a.path.length > PATH_LIMIT ? `${a.path.slice(0, PATH_LIMIT)}…` : a.path;
+  if (url !== a.path) cut.value = true;
+  const context: Record<string, unknown> = { body, url, query };
+  if (a.bodyError) context.bodyError = a.bodyError;
+  if (cut.value || a.bodyError) Object.assign(context, { truncated: true, originalSize: a.bodyBytes });
+  return JSON.stringify(context);
+}
+
+/** Records one audit event (see auditContext for what `context` keeps). */
 export function recordAudit(store: Store, a: AuditInput): void {
   const u = a.principal.user;
   const event: AuditEvent = {
@@ -29,9 +65,9 @@ export function recordAudit(store: Store, a: AuditInput): void {
     resourceId: a.resourceId,
     createdAt: a.now.toISOString(),
     createdMs: a.now.getTime(),
-    context: JSON.stringify({ body: redact(a.body ?? {}), url: a.path, query: redact(a.query) }),
+    context: auditContext(a),
     source: "API",
-    agent: a.agent,
+    agent: a.agent.length > AGENT_LIMIT ? `${a.agent.slice(0, AGENT_LIMIT)}…` : a.agent,
     responseStatus: a.status,
   };
   store.addAudit(event);

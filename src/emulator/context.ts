@@ -1,3 +1,4 @@
+import type { Grants } from "./auth";
 import type { RequestInfo } from "./envelope";
 import type { OrgRole, User } from "./model";
 import type { Store } from "./store";
@@ -22,6 +23,8 @@ export interface Ctx {
   now: Date;
   /** Filled in by handlers for the audit event: the object acted on and the account it belongs to. */
   audit: { resourceId?: string; accountId?: string | null };
+  /** What the principal's access policies grant, computed on first use in this request (auth.ts). */
+  grants?: Grants;
 }
 
 export interface Result {

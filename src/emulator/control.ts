@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { bootstrapOrganization, ensureBuiltIns, issueToken } from "./bootstrap";
 import { parseFault } from "./faults";
 import type { RateLimitConfig } from "./rate-limit";
-import type { EmulatorApp } from "./server";
+import { MAX_BODY, type EmulatorApp, type ReceivedBody } from "./server";
 
 /**
  * Emulator-only control API under /emulator/ (plain JSON, its own admin token; Spot tokens never work here).
@@ -50,13 +50,22 @@ function positiveInt(v: unknown, what: string): number {
   return v as number;
 }
 
+/** A path segment, percent-decoded; bad encoding is the caller's error (400), never a crash. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw bad(`"${raw}" is not valid percent-encoded UTF-8`);
+  }
+}
+
 export function handleControl(
   app: EmulatorApp,
   req: IncomingMessage,
   res: ServerResponse,
   method: string,
   path: string,
-  bodyText: string,
+  received: ReceivedBody,
 ): void {
   const reply = (status: number, payload: unknown) => {
     const body = JSON.stringify(payload);
@@ -71,8 +80,12 @@ export function handleControl(
     reply(401, { error: "the control API needs Authorization: Bearer <admin token>" });
     return;
   }
+  if (received.tooLarge) {
+    reply(413, { error: `the body (${received.bytes} bytes) is larger than ${MAX_BODY} bytes` });
+    return;
+  }
   try {
-    const result = route(app, method, path.replace(/\/+$/, ""), bodyText);
+    const result = route(app, method, path.replace(/\/+$/, ""), received.text);
     reply(200, result);
   } catch (e) {
     if (e instanceof ControlError) reply(e.status, { error: e.message });
@@ -114,7 +127,7 @@ function route(app: EmulatorApp, method: string, path: string, bodyText: string)
   if (method === "PUT" && mfa) {
     const b = asObject(bodyText);
     if (typeof b.mfa !== "boolean") throw bad("mfa must be a boolean");
-    const userId = decodeURIComponent(mfa[1]);
+    const userId = segment(mfa[1]);
     store.tx(() => {
       const user = store.get("user", userId);
       if (!user) throw bad(`user ${userId} does not exist`);
@@ -145,7 +158,7 @@ function route(app: EmulatorApp, method: string, path: string, bodyText: string)
   }
   const fault = /^\/emulator\/faults\/([^/]+)$/.exec(path);
   if (method === "DELETE" && fault) {
-    if (!app.faults.clear(decodeURIComponent(fault[1]))) throw new ControlError(404, `no fault ${fault[1]}`);
+    if (!app.faults.clear(segment(fault[1]))) throw new ControlError(404, `no fault ${fault[1]}`);
     return {};
   }
   if (method === "PUT" && p === "/emulator/rate-limits") {

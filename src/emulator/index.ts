@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { bootstrapOrganization, ensureBuiltIns } from "./bootstrap";
 import { EmulatorControl } from "./control-client";
-import { EmulatorApp } from "./server";
+import { answerClientError, EmulatorApp } from "./server";
 import { Store } from "./store";
 
 export { EmulatorControl, EmulatorControlError } from "./control-client";
@@ -59,6 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       log: options.log,
     });
     const srv = createServer({ keepAliveTimeout: 65_000 }, app.handler);
+    srv.on("clientError", answerClientError);
     server = srv;
     await new Promise<void>((resolve, reject) => {
       srv.once("error", reject);

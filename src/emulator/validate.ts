@@ -3,8 +3,29 @@ import { validationError } from "./errors";
 /**
  * Body and query checks with Joi-style messages and `field` paths (`body.account.name`, `query.accountId`),
  * the shape production answers with. `null` counts as "not given" (Go's SDK sends explicit nulls).
+ *
+ * Types are strict: a number is not a string and a string is not a boolean or an enum value unless it is one
+ * exactly. Every string has a length limit (LIMITS); the OpenAPI documents only the 500 characters of a
+ * notification endpoint, so the others are the emulator's (listed in docs/contract-deviations.md).
  */
 export type Obj = Record<string, unknown>;
+
+export const LIMITS = {
+  /** Names of organizations, accounts, users, programmatic users, groups and policies. */
+  name: 255,
+  description: 1024,
+  /** RFC 5321's longest usable address. */
+  email: 254,
+  password: 128,
+  /** Any other string (ids, ARNs, URLs, keys of a service account). */
+  text: 4096,
+  /** A PEM private key of a GCP service-account file (an RSA-4096 key is about 3.3 KB). */
+  privateKey: 16384,
+} as const;
+
+export const NAME = { maxLength: LIMITS.name };
+export const DESCRIPTION = { maxLength: LIMITS.description };
+export const EMAIL = { maxLength: LIMITS.email };
 
 function leaf(field: string): string {
   const i = field.lastIndexOf(".");
@@ -55,17 +76,16 @@ export function string(parent: Obj, key: string, field: string, rules: StringRul
     if (rules.required) throw validationError(field, `"${name}" is required`);
     return undefined;
   }
-  // Spot's Java clients send numeric ids (clientId, subscriptionId) unquoted; accept numbers as their text.
-  if (typeof v === "number" && Number.isFinite(v)) return String(v);
   if (typeof v !== "string") throw validationError(field, `"${name}" must be a string`);
+  const max = rules.maxLength ?? LIMITS.text;
+  if (v.length > max) {
+    throw validationError(field, `"${name}" length must be less than or equal to ${max} characters long`);
+  }
   if ((rules.required || rules.nonEmpty) && v.trim() === "") {
     throw validationError(field, `"${name}" is not allowed to be empty`);
   }
   if (rules.oneOf && !rules.oneOf.includes(v)) {
     throw validationError(field, `"${name}" must be one of [${rules.oneOf.join(", ")}]`);
-  }
-  if (rules.maxLength !== undefined && v.length > rules.maxLength) {
-    throw validationError(field, `"${name}" length must be less than or equal to ${rules.maxLength} characters long`);
   }
   if (rules.letter && !/[a-zA-Z]/.test(v)) {
     throw validationError(field, `"${name}" must contain at least one character that is a-z or A-Z`);
@@ -82,8 +102,6 @@ export function boolean(parent: Obj, key: string, field: string, required = fals
     if (required) throw validationError(field, `"${leaf(field)}" is required`);
     return undefined;
   }
-  if (v === "true") return true;
-  if (v === "false") return false;
   if (typeof v !== "boolean") throw validationError(field, `"${leaf(field)}" must be a boolean`);
   return v;
 }
@@ -103,6 +121,12 @@ export function stringArray(parent: Obj, key: string, field: string, required = 
   if (list === undefined) return undefined;
   return list.map((item, i) => {
     if (typeof item !== "string") throw validationError(`${field}[${i}]`, `"${leaf(field)}[${i}]" must be a string`);
+    if (item.length > LIMITS.text) {
+      throw validationError(
+        `${field}[${i}]`,
+        `"${leaf(field)}[${i}]" length must be less than or equal to ${LIMITS.text} characters long`,
+      );
+    }
     return item;
   });
 }

@@ -9,9 +9,9 @@ import type { LookupOptions } from "./lookups";
 /** Arguments of {@link Organization}. */
 export interface OrganizationArgs extends SpotResourceArgs {
   /**
-   * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the program).
+   * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the declaration).
    *
-   * Spot cannot change it after creation. Spot's API has no endpoint to rename an organization: rename it in the Spot console (Settings → Organization), then set name in the program to the new name.
+   * Spot cannot change it after creation. Spot's API has no endpoint to rename an organization: rename it in the Spot console (Settings → Organization), then set name in the declaration to the new name.
    */
   name: pulumi.Input<string>;
   /**
@@ -23,7 +23,7 @@ export interface OrganizationArgs extends SpotResourceArgs {
 }
 
 /**
- * A Spot organization created under the token's organization (POST /setup/organization); the token's user becomes its admin. Spot's API cannot read, list or rename organizations: the name is fixed after creation, an organization deleted or renamed outside spot-iac cannot be detected (refresh keeps what state holds), and an existing organization can only be taken over (import id "<organizationId>/<name>") with a token of that organization. Deleting one cannot be undone, so it is refused unless allowDeletion is true.
+ * A Spot organization created under the token's organization (POST /setup/organization); the token's user becomes its admin. Spot's API cannot read, list or rename organizations: the name is fixed after creation, an organization deleted or renamed outside spot-iac cannot be detected (spot-iac keeps what it last recorded), and an existing organization can only be taken over (import id "<organizationId>/<name>") with a token of that organization. Deleting one cannot be undone, so it is refused unless allowDeletion is true.
  *
  * Adopt an existing one: `adopt: true` finds it by name; `adopt: "606012345678/acme"` names it (<organizationId>/<name> (numeric id, then the current name)).
  *
@@ -31,9 +31,9 @@ export interface OrganizationArgs extends SpotResourceArgs {
  */
 export class Organization extends SpotResource {
   /**
-   * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the program).
+   * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the declaration).
    *
-   * Spot cannot change it after creation. Spot's API has no endpoint to rename an organization: rename it in the Spot console (Settings → Organization), then set name in the program to the new name.
+   * Spot cannot change it after creation. Spot's API has no endpoint to rename an organization: rename it in the Spot console (Settings → Organization), then set name in the declaration to the new name.
    */
   declare readonly name: pulumi.Output<string>;
   /**
@@ -109,7 +109,7 @@ export class Account extends SpotResource {
    */
   declare readonly allowDeletion: pulumi.Output<boolean>;
   /**
-   * Id of the account (act-…); also the resource id.
+   * Id of the account (act-…); also the object's id in spot-iac.
    *
    * Set by Spot.
    */
@@ -157,7 +157,7 @@ export class Account extends SpotResource {
 /** Arguments of {@link AwsExternalId}. */
 export interface AwsExternalIdArgs extends SpotResourceArgs {
   /**
-   * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AwsExternalId.
    */
@@ -165,13 +165,13 @@ export interface AwsExternalIdArgs extends SpotResourceArgs {
 }
 
 /**
- * The external id Spot generates for an account, to put in the trust policy of the IAM role Spot will assume (the role trusts Spot's AWS account with the condition sts:ExternalId = externalId). Create it before the role, then pass the role to AwsConnection. Asking again returns the same id while it is valid. Spot has no DELETE for it: deleting the resource only stops managing it (with a warning).
+ * The external id Spot generates for an account, to put in the trust policy of the IAM role Spot will assume (the role trusts Spot's AWS account with the condition sts:ExternalId = externalId). Create it before the role, then pass the role to AwsConnection. Asking again returns the same id while it is valid. Spot has no DELETE for it: removing it only stops managing it (with a warning).
  *
  * Adopt an existing one: `adopt: true` finds it by accountId; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  */
 export class AwsExternalId extends SpotResource {
   /**
-   * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AwsExternalId.
    */
@@ -207,7 +207,7 @@ export class AwsExternalId extends SpotResource {
 /** Arguments of {@link AwsConnection}. */
 export interface AwsConnectionArgs extends SpotResourceArgs {
   /**
-   * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AwsConnection.
    */
@@ -223,13 +223,13 @@ export interface AwsConnectionArgs extends SpotResourceArgs {
 }
 
 /**
- * Connects a Spot account to an AWS account through an IAM role that Spot assumes (create the role with the external id of AwsExternalId in its trust policy first). A new role or external id is applied in place. A Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).
+ * Connects a Spot account to an AWS account through an IAM role that Spot assumes (create the role with the external id of AwsExternalId in its trust policy first). A new role or external id is applied in place. A Spot account connects to one cloud only. Spot has no DELETE for credentials: removing it only stops managing them (with a warning).
  *
  * Adopt an existing one: `adopt: true` finds it by accountId; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  */
 export class AwsConnection extends SpotResource {
   /**
-   * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AwsConnection.
    */
@@ -267,7 +267,7 @@ export class AwsConnection extends SpotResource {
 /** Arguments of {@link AzureConnection}. */
 export interface AzureConnectionArgs extends SpotResourceArgs {
   /**
-   * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AzureConnection.
    */
@@ -297,13 +297,13 @@ export interface AzureConnectionArgs extends SpotResourceArgs {
 }
 
 /**
- * Connects a Spot account to an Azure subscription through a service principal (app registration) with access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never returns the client secret: state keeps a salted hash of it, so changing the secret plans an update, but a secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).
+ * Connects a Spot account to an Azure subscription through a service principal (app registration) with access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never returns the client secret: spot-iac keeps a salted hash of it, so changing the secret plans an update, but a secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: removing it only stops managing them (with a warning).
  *
  * Adopt an existing one: `adopt: true` finds it by accountId; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  */
 export class AzureConnection extends SpotResource {
   /**
-   * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the AzureConnection.
    */
@@ -349,7 +349,7 @@ export class AzureConnection extends SpotResource {
 /** Arguments of {@link GcpConnection}. */
 export interface GcpConnectionArgs extends SpotResourceArgs {
   /**
-   * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the GcpConnection.
    */
@@ -423,13 +423,13 @@ export interface GcpConnectionArgs extends SpotResourceArgs {
 }
 
 /**
- * Connects a Spot account to a GCP project through a service-account key. Give either the whole JSON key file (serviceAccountKey) or its fields (projectId, privateKeyId, privateKey, clientEmail, clientId; the URIs default to Google's). Everything except the account is updated in place (Spot replaces the credentials). Spot never returns the private key: state keeps hashes, so a new key plans an update, but a key changed outside spot-iac with the same service account is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).
+ * Connects a Spot account to a GCP project through a service-account key. Give either the whole JSON key file (serviceAccountKey) or its fields (projectId, privateKeyId, privateKey, clientEmail, clientId; the URIs default to Google's). Everything except the account is updated in place (Spot replaces the credentials). Spot never returns the private key: spot-iac keeps salted hashes, so a new key plans an update, but a key changed outside spot-iac with the same service account is not detected. A Spot account connects to one cloud only. Spot has no DELETE for credentials: removing it only stops managing them (with a warning).
  *
  * Adopt an existing one: `adopt: true` finds it by accountId; `adopt: "act-12ab34cd"` names it (act-<id> (the account id)).
  */
 export class GcpConnection extends SpotResource {
   /**
-   * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the resource.
+   * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the object.
    *
    * The id of a {@link Account}. Changing it replaces the GcpConnection.
    */
@@ -537,7 +537,7 @@ export interface UserArgs extends SpotResourceArgs {
    */
   lastName: pulumi.Input<string>;
   /**
-   * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only its SHA-256 hash, and refuses a later change because Spot has no API to change a password.
+   * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only a salted hash of it, and refuses a later change because Spot has no API to change a password.
    *
    * Spot cannot change it after creation. Spot has no API to change it: the user changes it in the Spot console. Restore the previous value here, or remove password from the declaration (it is only used when the user is created). Secret: kept encrypted in Pulumi state and shown as [secret].
    */
@@ -600,7 +600,7 @@ export class User extends SpotResource {
    */
   declare readonly lastName: pulumi.Output<string>;
   /**
-   * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only its SHA-256 hash, and refuses a later change because Spot has no API to change a password.
+   * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only a salted hash of it, and refuses a later change because Spot has no API to change a password.
    *
    * Spot cannot change it after creation. Spot has no API to change it: the user changes it in the Spot console. Restore the previous value here, or remove password from the declaration (it is only used when the user is created). Secret: kept encrypted in Pulumi state and shown as [secret].
    */
@@ -800,7 +800,7 @@ export class ProgrammaticUser extends SpotResource {
    */
   declare readonly userGroupIds: pulumi.Output<string[]>;
   /**
-   * The API token (secret). Spot returns it only when the user is created: it is kept in state from then on and is absent for a programmatic user that was adopted or imported.
+   * The API token (secret). Spot returns it only when the user is created; spot-iac hands it over then and never in plain text (a secret output in Pulumi, sealed to a public key in Terraform, written to a 0600 file in GitOps). It is absent for a programmatic user that was adopted or imported: replace it to get one.
    *
    * Set by Spot. Secret: kept encrypted in Pulumi state and shown as [secret].
    */

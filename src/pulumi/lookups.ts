@@ -3,10 +3,10 @@
  * so they need no provider host, and Pulumi dynamic providers cannot serve invokes anyway (the host
  * answers Invoke with "unknown function").
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { checkInputs, formatFailures, stripUndefined } from "../resources/engine";
-import type { Lookup, Props, ResourceContext, ResourceKind } from "../resources/types";
+import type { Lookup, Props, Registry } from "../core";
+import { checkInputs, formatFailures, stripUndefined } from "../core";
+import { contextFor, loadRegistry } from "./host-client";
 import { Connection } from "./resource";
 
 export interface LookupOptions {
@@ -21,26 +21,6 @@ export interface LookupOptions {
   registry?: string;
 }
 
-interface Registry {
-  lookups: Lookup[];
-  createClient?(options: Props): unknown;
-}
-
-const registries = new Map<string, Registry>();
-const clients = new Map<string, unknown>();
-
-function loadRegistry(registry: string | undefined): Registry {
-  const key = registry ?? "";
-  let reg = registries.get(key);
-  if (!reg) {
-    reg = (
-      registry ? require(require.resolve(registry, { paths: [process.cwd()] })) : require("../resources")
-    ) as Registry;
-    registries.set(key, reg);
-  }
-  return reg;
-}
-
 function findLookup(reg: Registry, name: string): Lookup {
   const l = reg.lookups.find((x) => x.name === name);
   if (!l) throw new Error(`unknown lookup "get${name}"; known: ${reg.lookups.map((x) => "get" + x.name).join(", ")}`);
@@ -52,48 +32,16 @@ function config(key: string): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-function clientFor(
-  reg: Registry,
-  registry: string | undefined,
-  conn: { token?: string; baseUrl?: string; account?: string },
-) {
-  const opts: Props = { frontend: "pulumi" };
-  const token = conn.token ?? config("spot:token");
-  const baseUrl = conn.baseUrl ?? config("spot:baseUrl");
-  const account = conn.account ?? config("spot:account");
-  const runId = config("spot:runId") ?? process.env.SPOT_IAC_RUN_ID;
-  if (token !== undefined) opts.token = token;
-  if (baseUrl !== undefined) opts.baseUrl = baseUrl;
-  if (account !== undefined) opts.account = account;
-  if (runId !== undefined) opts.runId = runId;
-  const key = createHash("sha256")
-    .update(JSON.stringify([registry ?? "", opts.token ?? null, opts.baseUrl ?? null, opts.account ?? null]))
-    .digest("hex");
-  let client = clients.get(key);
-  if (!client) {
-    client = reg.createClient ? reg.createClient(opts) : new (require("../api").SpotClient)(opts);
-    clients.set(key, client);
-  }
-  return client as ResourceContext["client"];
-}
-
 async function run(
   name: string,
   args: Props,
   conn: { token?: string; baseUrl?: string; account?: string },
   registry: string | undefined,
 ): Promise<Props> {
-  const reg = loadRegistry(registry);
-  const lookup = findLookup(reg, name);
-  // The schema checker only needs `fields`; lookups have no cross-field check.
-  const { inputs, failures } = checkInputs({ fields: lookup.args } as ResourceKind, args ?? {});
+  const lookup = findLookup(loadRegistry(registry), name);
+  const { inputs, failures } = checkInputs(lookup.args, args ?? {});
   if (failures.length) throw new Error(formatFailures(`get${name}`, "args", failures));
-  const ctx: ResourceContext = {
-    get client() {
-      return clientFor(reg, registry, conn);
-    },
-    warn: (message: string) => pulumi.log.warn(`get${name}: ${message}`),
-  };
+  const ctx = contextFor(conn, config, (message: string) => pulumi.log.warn(`get${name}: ${message}`));
   return stripUndefined(await lookup.run(ctx, inputs));
 }
 

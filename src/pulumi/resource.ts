@@ -3,8 +3,8 @@
  * per-resource choice of organization (token, base URL, account).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Field, Fields } from "../resources/schema";
-import type { ResourceKind } from "../resources/types";
+import type { Field, Fields, ResourceKind } from "../core";
+import { loadRegistry } from "./host-client";
 import { defaultRuntimeModule, providerFor } from "./provider";
 
 /** The settings of one Spot organization (one token). */
@@ -81,17 +81,9 @@ const CONNECTION_KEY = "__connection";
 const ADOPT_KEY = "__adopt";
 const RESERVED = new Set(["id", "urn", "__provider", CONNECTION_KEY, ADOPT_KEY]);
 
-const registries = new Map<string, { kindByName(name: string): ResourceKind }>();
-
 /** The kind's schema, in the program: which properties to expose and which to keep secret. */
 export function loadKind(kind: string, registry: string | undefined): ResourceKind {
-  const key = registry ?? "";
-  let reg = registries.get(key);
-  if (!reg) {
-    reg = registry ? require(require.resolve(registry, { paths: [process.cwd()] })) : require("../resources");
-    registries.set(key, reg!);
-  }
-  return reg!.kindByName(kind);
+  return loadRegistry(registry).kindByName(kind);
 }
 
 function secretFields(fields: Fields): string[] {

@@ -1,147 +1,13 @@
 /**
  * AccessPolicy: a policy of the organization (POST/PUT/DELETE /setup/access/policy…), read from the organization's
  * policy list (GET /setup/organization/policy, one coalesced call for any number of policies).
- *
- * Also home of the "policy assignment" pieces ({policyId, accountIds}) that User, ProgrammaticUser and UserGroup
- * share, since they are all mappings of these policies.
  */
-import type { AccessPolicy as WirePolicy, PolicyAction, PolicyAssignment, PolicyStatement } from "../api/types";
+import type { AccessPolicy as WirePolicy, PolicyAction, PolicyStatement } from "../api/types";
 import { isSpotApiError } from "../api/errors";
-import type { Field } from "./schema";
-import type { CheckFailure, FieldChange, ResourceContext, ResourceKind } from "./types";
-import { readAll } from "./engine";
-import { orGone } from "./gone";
-
-// ---- shared: policy assignments -------------------------------------------------------------------------
-
-/**
- * Spot's built-in "account viewer" policy. Terraform's spotinst provider appends it to every user's mapping, and
- * Spot may add it by itself, so it is hidden from the diff unless declared (and kept when others are updated).
- */
-export const VIEWER_POLICY_ID = "3";
-
-const ACCOUNT_ID = /^act-[A-Za-z0-9]+$/;
-const NO_SPACE = /^\S+$/;
-
-export interface Assignment {
-  policyId: string;
-  accountIds: string[];
-}
-
-/** Message for a name Spot refuses (user, programmatic user, group and policy names). */
-export function noSpecialChars(v: string): string | undefined {
-  if (v.trim() === "") return "must not be empty";
-  return /[+=@]/.test(v)
-    ? `cannot contain the characters + = @ (Spot refuses them); got ${JSON.stringify(v)}`
-    : undefined;
-}
-
-/** An id of another kind: no blanks, and the expected prefix when there is one. */
-export function idShape(prefix: string | undefined, example: string) {
-  return (v: string): string | undefined => {
-    if (!NO_SPACE.test(v)) return `must be an id without blanks, like "${example}"; got ${JSON.stringify(v)}`;
-    if (prefix && !v.startsWith(prefix))
-      return `must be an id starting with "${prefix}", like "${example}"; got ${JSON.stringify(v)}`;
-    return undefined;
-  };
-}
-
-export const accountIdShape = (v: string): string | undefined =>
-  ACCOUNT_ID.test(v) ? undefined : `must be a Spot account id like "act-1a2b3c4d"; got ${JSON.stringify(v)}`;
-
-/** The `policies` field of users, programmatic users and groups. */
-export function assignmentsField(subject: string, extra = ""): Field {
-  return {
-    type: {
-      set: {
-        object: {
-          policyId: {
-            type: "string",
-            required: true,
-            ref: "AccessPolicy",
-            validate: idShape(undefined, "pol-1a2b3c4d"),
-            description: `Id of the access policy (pol-…, or a built-in policy such as "${VIEWER_POLICY_ID}", the account viewer).`,
-          },
-          accountIds: {
-            type: { set: "string" },
-            required: true,
-            ref: "Account",
-            validate: (ids: string[]) => {
-              for (const id of ids) {
-                if (id !== "*" && !ACCOUNT_ID.test(id))
-                  return `must hold account ids (act-…) or "*"; got ${JSON.stringify(id)}`;
-              }
-              if (ids.includes("*") && ids.length > 1) return `"*" already means every account; remove the other ids`;
-              return undefined;
-            },
-            description:
-              'Accounts the policy applies to; "*" means every current and future account. Empty for organization-scope policies.',
-          },
-        },
-      },
-    },
-    optional: true,
-    description: `Access policies mapped directly to the ${subject}, each with the accounts it applies to. Updated in place (the whole mapping is replaced).${extra}`,
-  };
-}
-
-/** Cross-field rule of a policy mapping: each policy at most once. */
-export function checkAssignments(list: Assignment[] | undefined, field = "policies"): CheckFailure[] {
-  const out: CheckFailure[] = [];
-  const seen = new Map<string, number>();
-  (list ?? []).forEach((p, i) => {
-    const j = seen.get(p.policyId);
-    if (j !== undefined) {
-      out.push({
-        field: `${field}.${i}.policyId`,
-        message: `names policy ${JSON.stringify(p.policyId)} again (also at ${field}.${j}); merge the accountIds into one entry`,
-      });
-    }
-    seen.set(p.policyId, i);
-  });
-  return out;
-}
-
-/** Spot's mapping entries ({policyId, policyName, policyType, accountIds}) as declared ones. */
-export function assignmentsFromLive(list: { policyId: string; accountIds?: string[] }[] | undefined): Assignment[] {
-  return (list ?? []).map((p) => ({ policyId: String(p.policyId), accountIds: [...(p.accountIds ?? [])] }));
-}
-
-/** normalizeLive part: drop the built-in viewer policy when the declaration does not name it. */
-export function hideViewerPolicy(
-  live: Assignment[] | undefined,
-  desired: Assignment[] | undefined,
-): Assignment[] | undefined {
-  if (!live || (desired ?? []).some((p) => p.policyId === VIEWER_POLICY_ID)) return live;
-  return live.filter((p) => p.policyId !== VIEWER_POLICY_ID);
-}
-
-/** What to send: the declared mapping, plus the viewer policy Spot holds when it is hidden from the diff. */
-export function assignmentsToSend(
-  desired: Assignment[] | undefined,
-  live: Assignment[] | undefined,
-): PolicyAssignment[] {
-  const out = (desired ?? []).map((p) => ({ policyId: p.policyId, accountIds: [...p.accountIds] }));
-  const viewer = (live ?? []).find((p) => p.policyId === VIEWER_POLICY_ID);
-  if (viewer && !out.some((p) => p.policyId === VIEWER_POLICY_ID)) out.push(viewer);
-  return out;
-}
-
-export function changed(changes: FieldChange[], field: string): boolean {
-  return changes.some((c) => c.field === field);
-}
-
-/** A create that Spot refused because the natural key is taken: say how to take the object over instead. */
-export function explainConflict(e: unknown, what: string, existingId?: string): never {
-  if (isSpotApiError(e) && (e.name === "ConflictError" || /ALREADY_EXISTS/i.test(e.code ?? ""))) {
-    const id = existingId ? ` (${existingId})` : "";
-    throw new Error(
-      `${what} already exists in Spot${id}; take it over with adopt (Pulumi: adopt: true; Terraform: terraform import; ` +
-        `GitOps: it is adopted when it matches) or choose another name. Spot said: ${e.message}`,
-    );
-  }
-  throw e;
-}
+import type { CheckFailure, ResourceContext, ResourceKind } from "../core/kind";
+import { explainConflict } from "./shared/assignments";
+import { orGone, readAll } from "./shared/gone";
+import { noBlanks, noSpecialChars } from "./shared/ids";
 
 // ---- the kind -------------------------------------------------------------------------------------------------
 
@@ -209,7 +75,7 @@ function distance(a: string, b: string): number {
  * Verify the statements' actions against Spot's policy-action catalogue: one cached GET per run, so cheap enough.
  * When the catalogue cannot be read (no permission, empty answer) the schema's shape check is all there is.
  */
-async function verifyActions(ctx: ResourceContext, statements: Statement[]): Promise<void> {
+async function verifyActions(ctx: ResourceContext, statements: Statement[]): Promise<CheckFailure[]> {
   let catalogue: PolicyAction[];
   try {
     catalogue = await ctx.client.access.policies.actions();
@@ -218,12 +84,12 @@ async function verifyActions(ctx: ResourceContext, statements: Statement[]): Pro
     ctx.warn(
       `could not read Spot's policy-action catalogue to verify the actions (${e.message}); sending them as declared`,
     );
-    return;
+    return [];
   }
-  if (!catalogue.length) return;
+  if (!catalogue.length) return [];
   const names = catalogue.map((a) => a.name);
   const lower = new Set(names.map((n) => n.toLowerCase()));
-  const problems: string[] = [];
+  const problems: CheckFailure[] = [];
   statements.forEach((s, i) =>
     s.actions.forEach((a, j) => {
       if (a === "*") return;
@@ -232,16 +98,13 @@ async function verifyActions(ctx: ResourceContext, statements: Statement[]): Pro
         .map((n) => [distance(n.toLowerCase(), a.toLowerCase()), n] as const)
         .sort((x, y) => x[0] - y[0])[0];
       const hint = best && best[0] <= Math.max(3, a.length / 4) ? ` (did you mean "${best[1]}"?)` : "";
-      problems.push(
-        `statements.${i}.actions.${j}: ${JSON.stringify(a)} ${a.includes("*") ? "matches no action" : "is not an action"} in Spot's policy-action catalogue${hint}`,
-      );
+      problems.push({
+        field: `statements.${i}.actions.${j}`,
+        message: `${JSON.stringify(a)} ${a.includes("*") ? "matches no action" : "is not an action"} in Spot's policy-action catalogue${hint}; the PolicyActions lookup lists the valid actions`,
+      });
     }),
   );
-  if (problems.length) {
-    throw new Error(
-      `${problems.join("; ")}. The PolicyActions lookup lists the valid actions; nothing was sent to Spot.`,
-    );
-  }
+  return problems;
 }
 
 async function findByName(ctx: ResourceContext, name: string): Promise<WirePolicy | undefined> {
@@ -259,7 +122,6 @@ async function read(ctx: ResourceContext, id: string): Promise<AccessPolicyOutpu
 
 export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs> = {
   name: "AccessPolicy",
-  tfName: "access_policy",
   description:
     "An access policy of the organization: statements that allow or deny Spot actions on resources. Map it to users, " +
     "programmatic users or user groups (their `policies`) with the accounts it applies to.",
@@ -307,7 +169,7 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
               required: true,
               validate: (list: string[]) => {
                 if (!list.length) return 'must name at least one resource ("*" for all)';
-                const bad = list.find((r) => !NO_SPACE.test(r));
+                const bad = list.find((r) => !noBlanks(r));
                 return bad === undefined
                   ? undefined
                   : `must be resource patterns without blanks ("*", "ocean:o-*"); got ${JSON.stringify(bad)}`;
@@ -340,12 +202,15 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
     return out;
   },
 
-  async read(ctx, id) {
+  verify({ ctx, inputs }) {
+    return verifyActions(ctx, inputs.statements);
+  },
+
+  async read({ ctx, id }) {
     return read(ctx, id);
   },
 
-  async create(ctx, inputs) {
-    await verifyActions(ctx, inputs.statements);
+  async create({ ctx, inputs }) {
     let created: WirePolicy;
     try {
       created = await ctx.client.access.policies.create(
@@ -358,14 +223,13 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
       );
     } catch (e) {
       const existing = await findByName(ctx, inputs.name).catch(() => undefined);
-      explainConflict(e, `an access policy named ${JSON.stringify(inputs.name)}`, existing?.id);
+      explainConflict(e, "AccessPolicy", `named ${JSON.stringify(inputs.name)}`, existing?.id);
     }
     const outputs = (await read(ctx, created.id)) ?? outputsOf(created);
     return { id: created.id, outputs };
   },
 
-  async update(ctx, id, inputs, live, changes) {
-    if (changed(changes, "statements")) await verifyActions(ctx, inputs.statements);
+  async update({ ctx, id, inputs, live }) {
     // The whole policy, as Spot's Go SDK sends it: partial-update semantics are not documented.
     await ctx.client.access.policies.update(id, {
       name: inputs.name,
@@ -375,17 +239,17 @@ export const accessPolicy: ResourceKind<AccessPolicyInputs, AccessPolicyOutputs>
     return (await read(ctx, id)) ?? { ...live, ...inputs, description: inputs.description };
   },
 
-  async delete(ctx, id) {
+  async delete({ ctx, id }) {
     await orGone(ctx.client.access.policies.delete(id));
   },
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     const p = await findByName(ctx, inputs.name);
     return p ? { id: p.id, outputs: outputsOf(p) } : undefined;
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     const ids = (await ctx.client.access.policies.list()).map((p) => p.id);
-    return readAll(ids, (id) => this.read(ctx, id));
+    return readAll(ids, (id) => this.read({ ctx, id }));
   },
 };

@@ -3,9 +3,10 @@
  * GET /setup/credentials/aws?accountId=). Posting again replaces the account's AWS credentials, so a new role
  * is an in-place update. Spot has no DELETE: deleting forgets the connection with a warning.
  */
-import { accountIdField, perAccountOps } from "./account";
-import type { ResourceContext, ResourceKind } from "./types";
-import { orGone } from "./gone";
+import { AlreadyExists } from "../core/errors";
+import type { ResourceContext, ResourceKind } from "../core/kind";
+import { orGone } from "./shared/gone";
+import { accountIdField, perAccountOps } from "./shared/per-account";
 
 export interface AwsConnectionInputs {
   accountId: string;
@@ -56,11 +57,10 @@ async function readConnection(
 
 export const awsConnection: ResourceKind<AwsConnectionInputs, AwsConnectionOutputs> = {
   name: "AwsConnection",
-  tfName: "aws_connection",
   description:
     "Connects a Spot account to an AWS account through an IAM role that Spot assumes (create the role with the " +
     "external id of AwsExternalId in its trust policy first). A new role or external id is applied in place. A " +
-    "Spot account connects to one cloud only. Spot has no DELETE for credentials: deleting the resource only " +
+    "Spot account connects to one cloud only. Spot has no DELETE for credentials: removing it only " +
     "stops managing them (with a warning).",
   importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },
   naturalKey: ["accountId"],
@@ -89,19 +89,20 @@ export const awsConnection: ResourceKind<AwsConnectionInputs, AwsConnectionOutpu
     },
   },
 
-  async read(ctx, id, prior) {
+  read({ ctx, id, prior }) {
     return readConnection(ctx, id, prior);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const existing = await orGone(ctx.client.credentials.getAws(inputs.accountId));
     // Same role: an earlier attempt of this create (or an identical connection): posting again is harmless.
     // Another role: someone else's connection; overwriting it silently would cut their access.
     if (existing?.iamRole && existing.iamRole !== inputs.iamRole) {
-      throw new Error(
-        `account ${inputs.accountId} is already connected to AWS with role ${existing.iamRole}; take the connection ` +
-          `over instead (Pulumi: adopt: true; Terraform: terraform import spot_aws_connection.<name> ` +
-          `${inputs.accountId}; GitOps finds it by account) and then change iamRole`,
+      throw new AlreadyExists(
+        "AwsConnection",
+        [inputs.accountId],
+        `for account ${inputs.accountId}`,
+        `it uses role ${existing.iamRole}; take it over, then change iamRole`,
       );
     }
     await ctx.client.credentials.setAws(inputs.accountId, { iamRole: inputs.iamRole, externalId: inputs.externalId });
@@ -109,12 +110,11 @@ export const awsConnection: ResourceKind<AwsConnectionInputs, AwsConnectionOutpu
     return { id: inputs.accountId, outputs: outputs ?? { ...inputs } };
   },
 
-  async update(ctx, id, inputs) {
+  async update({ ctx, id, inputs }) {
     await ctx.client.credentials.setAws(id, { iamRole: inputs.iamRole, externalId: inputs.externalId });
     const outputs = await readConnection(ctx, id, inputs);
-    if (!outputs) throw new Error(`the AWS connection of account ${id} disappeared right after it was updated`);
-    return outputs;
+    return outputs ?? { ...inputs };
   },
 
-  ...perAccountOps("AWS connection", (ctx, id) => readConnection(ctx, id)),
+  ...perAccountOps("AwsConnection", "AWS connection", (ctx, id) => readConnection(ctx, id)),
 };

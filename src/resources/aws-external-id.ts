@@ -3,9 +3,9 @@
  * the customer's IAM role must require in its trust policy before AwsConnection can use the role. Read with
  * GET /setup/credentials/aws/externalId/{accountId}. Spot has no DELETE for it.
  */
-import { accountIdField, perAccountOps } from "./account";
-import type { ResourceContext, ResourceKind } from "./types";
-import { orGone } from "./gone";
+import type { ResourceContext, ResourceKind } from "../core/kind";
+import { orGone } from "./shared/gone";
+import { accountIdField, perAccountOps } from "./shared/per-account";
 
 export interface AwsExternalIdInputs {
   accountId: string;
@@ -30,12 +30,11 @@ async function readExternalId(
 
 export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutputs> = {
   name: "AwsExternalId",
-  tfName: "aws_external_id",
   description:
     "The external id Spot generates for an account, to put in the trust policy of the IAM role Spot will assume " +
     "(the role trusts Spot's AWS account with the condition sts:ExternalId = externalId). Create it before the " +
     "role, then pass the role to AwsConnection. Asking again returns the same id while it is valid. Spot has no " +
-    "DELETE for it: deleting the resource only stops managing it (with a warning).",
+    "DELETE for it: removing it only stops managing it (with a warning).",
   importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },
   naturalKey: ["accountId"],
   fields: {
@@ -52,11 +51,11 @@ export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutpu
     },
   },
 
-  async read(ctx, id, prior) {
+  read({ ctx, id, prior }) {
     return readExternalId(ctx, id, prior);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     // The client reads the account's existing external id before re-posting after an ambiguous failure.
     const created = await ctx.client.credentials.createAwsExternalId(inputs.accountId);
     return {
@@ -65,12 +64,10 @@ export const awsExternalId: ResourceKind<AwsExternalIdInputs, AwsExternalIdOutpu
     };
   },
 
-  async update(_ctx, id, _inputs, live, changes) {
-    // accountId is replace-only and there is nothing else to change.
-    if (changes.length)
-      throw new Error(`AwsExternalId ${id}: ${changes.map((c) => c.field).join(", ")} cannot be updated in place`);
+  async update({ live }) {
+    // accountId is replace-only and there is nothing else: the core never plans an update for this kind.
     return live;
   },
 
-  ...perAccountOps("AWS external id", readExternalId),
+  ...perAccountOps("AwsExternalId", "AWS external id", readExternalId),
 };

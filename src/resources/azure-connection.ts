@@ -4,11 +4,12 @@
  * client secret). Posting again replaces the credentials, so every field but the account updates in place.
  * State keeps only the secret's hash, so a changed secret still plans an update. Spot has no DELETE.
  */
-import { hashSecret, secretStandIn } from "./engine";
-import { orGone } from "./gone";
-import { accountIdField, perAccountOps } from "./account";
-import type { Field } from "./schema";
-import type { ResourceContext, ResourceKind } from "./types";
+import { AlreadyExists } from "../core/errors";
+import type { ResourceContext, ResourceKind } from "../core/kind";
+import type { Field } from "../core/schema";
+import { hashSecret, secretStandIn } from "../core/secrets";
+import { orGone } from "./shared/gone";
+import { accountIdField, perAccountOps } from "./shared/per-account";
 
 export interface AzureConnectionInputs {
   accountId: string;
@@ -77,13 +78,12 @@ function wire(inputs: AzureConnectionInputs) {
 
 export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectionOutputs> = {
   name: "AzureConnection",
-  tfName: "azure_connection",
   description:
     "Connects a Spot account to an Azure subscription through a service principal (app registration) with " +
     "access to it. Every field except the account is updated in place (Spot replaces the credentials). Spot never " +
-    "returns the client secret: state keeps a salted hash of it, so changing the secret plans an update, but a " +
+    "returns the client secret: spot-iac keeps a salted hash of it, so changing the secret plans an update, but a " +
     "secret changed outside spot-iac is not detected. A Spot account connects to one cloud only. Spot has no " +
-    "DELETE for credentials: deleting the resource only stops managing them (with a warning).",
+    "DELETE for credentials: removing it only stops managing them (with a warning).",
   importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },
   naturalKey: ["accountId"],
   fields: {
@@ -109,7 +109,7 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
     },
   },
 
-  read(ctx, id, prior) {
+  read({ ctx, id, prior }) {
     return readConnection(ctx, id, prior);
   },
 
@@ -125,7 +125,7 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
     return out;
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const existing = await orGone(ctx.client.credentials.getAzure(inputs.accountId));
     const same = (a?: string, b?: string) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
     if (
@@ -136,10 +136,11 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
         same(existing.subscriptionId, inputs.subscriptionId)
       )
     ) {
-      throw new Error(
-        `account ${inputs.accountId} is already connected to Azure (client ${existing.clientId}, subscription ` +
-          `${existing.subscriptionId}); take the connection over instead (Pulumi: adopt: true; Terraform: terraform ` +
-          `import spot_azure_connection.<name> ${inputs.accountId}; GitOps finds it by account), then change it`,
+      throw new AlreadyExists(
+        "AzureConnection",
+        [inputs.accountId],
+        `for account ${inputs.accountId}`,
+        `it uses client ${existing.clientId} and subscription ${existing.subscriptionId}; take it over, then change it`,
       );
     }
     await ctx.client.credentials.setAzure(inputs.accountId, wire(inputs));
@@ -148,13 +149,12 @@ export const azureConnection: ResourceKind<AzureConnectionInputs, AzureConnectio
     return { id: inputs.accountId, outputs: outputs ?? prior };
   },
 
-  async update(ctx, id, inputs) {
+  async update({ ctx, id, inputs }) {
     // Spot takes the credentials whole; the secret is in the inputs even when only another field changed.
     await ctx.client.credentials.setAzure(id, wire(inputs));
-    const outputs = await readConnection(ctx, id, { ...inputs, clientSecret: hashSecret(inputs.clientSecret) });
-    if (!outputs) throw new Error(`the Azure connection of account ${id} disappeared right after it was updated`);
-    return outputs;
+    const sent = { ...inputs, clientSecret: hashSecret(inputs.clientSecret) };
+    return (await readConnection(ctx, id, sent)) ?? sent;
   },
 
-  ...perAccountOps("Azure connection", (ctx, id) => readConnection(ctx, id)),
+  ...perAccountOps("AzureConnection", "Azure connection", (ctx, id) => readConnection(ctx, id)),
 };

@@ -7,13 +7,14 @@
  */
 import { createPrivateKey } from "node:crypto";
 import type { GcpServiceAccount, GcpServiceAccountRead } from "../api/types";
-import { hashSecret, secretMatches, secretStandIn } from "./engine";
-import { orGone } from "./gone";
-import { accountIdField, perAccountOps } from "./account";
-import type { Field } from "./schema";
-import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
+import { AlreadyExists } from "../core/errors";
+import type { CheckFailure, ResourceContext, ResourceKind } from "../core/kind";
+import type { Field } from "../core/schema";
+import { hashSecret, secretMatches, secretStandIn } from "../core/secrets";
+import { orGone } from "./shared/gone";
+import { accountIdField, perAccountOps } from "./shared/per-account";
 
-/** Key fields as the program writes them (camelCase) and as Spot's wire has them (Google's snake_case). */
+/** Key fields as declarations write them (camelCase) and as Spot's wire has them (Google's snake_case). */
 const KEY_FIELDS = {
   type: "type",
   projectId: "project_id",
@@ -69,8 +70,8 @@ function httpsProblem(v: string): string | undefined {
 function privateKeyProblem(v: string): string | undefined {
   if (!v.includes("\n") && v.includes("\\n")) {
     return (
-      "holds \\n escapes instead of line breaks (copied from the JSON text?); decode it (e.g. Terraform " +
-      "jsondecode(file(...)).private_key) or give the whole key file as serviceAccountKey"
+      "holds \\n escapes instead of line breaks (copied from the JSON text?); give the decoded private_key of the " +
+      "key file, or the whole key file as serviceAccountKey"
     );
   }
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(v)) {
@@ -224,7 +225,7 @@ async function readConnection(
   };
 }
 
-/** What state records after spot-iac sent `inputs`: hashes of every secret part. */
+/** What spot-iac remembers after it sent `inputs`: salted hashes of every secret part. */
 function sentHashes(inputs: GcpConnectionInputs): Partial<GcpConnectionOutputs> {
   const key = resolveKey(inputs);
   return {
@@ -249,14 +250,13 @@ function keyField(name: KeyField, description: string, extra: Partial<Field> = {
 
 export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutputs> = {
   name: "GcpConnection",
-  tfName: "gcp_connection",
   description:
     "Connects a Spot account to a GCP project through a service-account key. Give either the whole JSON key file " +
     "(serviceAccountKey) or its fields (projectId, privateKeyId, privateKey, clientEmail, clientId; the URIs " +
     "default to Google's). Everything except the account is updated in place (Spot replaces the credentials). " +
-    "Spot never returns the private key: state keeps hashes, so a new key plans an update, but a key changed " +
+    "Spot never returns the private key: spot-iac keeps salted hashes, so a new key plans an update, but a key changed " +
     "outside spot-iac with the same service account is not detected. A Spot account connects to one cloud only. " +
-    "Spot has no DELETE for credentials: deleting the resource only stops managing them (with a warning).",
+    "Spot has no DELETE for credentials: removing it only stops managing them (with a warning).",
   importId: { format: "act-<id> (the account id)", example: "act-12ab34cd" },
   naturalKey: ["accountId"],
   fields: {
@@ -302,12 +302,16 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
 
   check,
 
-  read(ctx, id, prior) {
+  read({ ctx, id, prior }) {
     return readConnection(ctx, id, prior);
   },
 
   normalizeLive(live, desired) {
     if (desired.serviceAccountKey === undefined) return live;
+    // Nothing recorded to compare with (an import, a lost journal): not known, so the core plans the key file as
+    // an unverified change and sends it once, rather than assuming it matches.
+    if (live.serviceAccountKey === undefined && live.privateKey === undefined && live.privateKeyId === undefined)
+      return { ...live, serviceAccountKey: undefined };
     // The key file is compared whole: equal when its public fields match Spot's and its secret parts match what
     // state recorded (unknown secret parts, e.g. after an import, are not held against it).
     const key = resolveKey(desired);
@@ -326,17 +330,18 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
     };
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const key = resolveKey(inputs);
     const existing = await orGone(ctx.client.credentials.getGcp(inputs.accountId));
     if (
       existing?.client_email &&
       (existing.client_email !== key.clientEmail || existing.project_id !== key.projectId)
     ) {
-      throw new Error(
-        `account ${inputs.accountId} is already connected to GCP (service account ${existing.client_email}, project ` +
-          `${existing.project_id}); take the connection over instead (Pulumi: adopt: true; Terraform: terraform ` +
-          `import spot_gcp_connection.<name> ${inputs.accountId}; GitOps finds it by account), then change it`,
+      throw new AlreadyExists(
+        "GcpConnection",
+        [inputs.accountId],
+        `for account ${inputs.accountId}`,
+        `it uses service account ${existing.client_email} of project ${existing.project_id}; take it over, then change it`,
       );
     }
     await ctx.client.credentials.setGcp(inputs.accountId, toWire(key));
@@ -345,12 +350,11 @@ export const gcpConnection: ResourceKind<GcpConnectionInputs, GcpConnectionOutpu
     return { id: inputs.accountId, outputs: outputs ?? { accountId: inputs.accountId, ...sentHashes(inputs) } };
   },
 
-  async update(ctx, id, inputs) {
+  async update({ ctx, id, inputs }) {
     await ctx.client.credentials.setGcp(id, toWire(resolveKey(inputs)));
-    const outputs = await readConnection(ctx, id, { ...inputs, ...sentHashes(inputs) });
-    if (!outputs) throw new Error(`the GCP connection of account ${id} disappeared right after it was updated`);
-    return outputs;
+    const sent = { ...inputs, ...sentHashes(inputs) };
+    return (await readConnection(ctx, id, sent)) ?? sent;
   },
 
-  ...perAccountOps("GCP connection", (ctx, id) => readConnection(ctx, id)),
+  ...perAccountOps("GcpConnection", "GCP connection", (ctx, id) => readConnection(ctx, id)),
 };

@@ -5,10 +5,11 @@
 import type { Account as WireAccount, AuditEvent } from "../api/types";
 import { runIdOfAgent } from "../api/audit";
 import { redact } from "../api/redact";
-import { accountIdProblem } from "./account";
-import type { Field, Fields } from "./schema";
-import type { Lookup, ResourceContext } from "./types";
-import { orGone } from "./gone";
+import { Ambiguous, InvalidInputs, NotFound } from "../core/errors";
+import { accountIdProblem } from "./shared/ids";
+import type { Field, Fields } from "../core/schema";
+import type { Lookup, ResourceContext } from "../core/kind";
+import { orGone } from "./shared/gone";
 
 const accountFields: Fields = {
   accountId: { type: "string", description: "Id of the account (act-…)." },
@@ -47,7 +48,6 @@ function oldest(accounts: WireAccount[]): WireAccount | undefined {
 
 export const organizationLookup: Lookup<Record<string, never>, Record<string, unknown>> = {
   name: "Organization",
-  tfName: "organization",
   description:
     "The organization the token acts in: its id, the number of accounts the token sees and the default (oldest) " +
     "account. Spot's API has no endpoint that returns an organization's name, so it is not part of the result.",
@@ -75,7 +75,6 @@ export const organizationLookup: Lookup<Record<string, never>, Record<string, un
 
 export const accountsLookup: Lookup<{ name?: string; cloudAccountId?: string }, Record<string, unknown>> = {
   name: "Accounts",
-  tfName: "accounts",
   description:
     "All accounts of the token's organization (one API call), optionally only those with a given name or linked " +
     "to a given cloud account.",
@@ -113,7 +112,6 @@ async function withChannels(ctx: ResourceContext, a: WireAccount): Promise<Recor
 
 export const accountLookup: Lookup<{ name?: string; accountId?: string }, Record<string, unknown>> = {
   name: "Account",
-  tfName: "account",
   description:
     "One account of the token's organization, by name or by id (give exactly one). Fails when none matches, or " +
     "when several accounts share the name.",
@@ -137,14 +135,17 @@ export const accountLookup: Lookup<{ name?: string; accountId?: string }, Record
     const byId = args.accountId !== undefined;
     const byName = args.name !== undefined;
     if (byId === byName) {
-      throw new Error(
-        `getAccount: give exactly one of accountId or name (${byId ? "both were given" : "neither was given"})`,
-      );
+      throw new InvalidInputs("Account lookup", [
+        {
+          field: "accountId",
+          message: `or name: give exactly one (${byId ? "both were given" : "neither was given"})`,
+        },
+      ]);
     }
     if (byId) {
       const a = await orGone(ctx.client.accounts.get(args.accountId!));
       if (!a) {
-        throw new Error(`getAccount: no account ${args.accountId} in the token's organization; check the id (act-…)`);
+        throw new NotFound("Account", { id: args.accountId });
       }
       return withChannels(ctx, a);
     }
@@ -152,15 +153,15 @@ export const accountLookup: Lookup<{ name?: string; accountId?: string }, Record
     const matching = all.filter((a) => a.name === args.name);
     if (matching.length === 0) {
       const names = all.map((a) => JSON.stringify(a.name)).slice(0, 20);
-      throw new Error(
-        `getAccount: no account named ${JSON.stringify(args.name)} in the token's organization; ` +
-          `existing names: ${names.join(", ") || "(none)"}${all.length > 20 ? ", …" : ""}`,
-      );
+      throw new NotFound("Account", {
+        key: `name=${JSON.stringify(args.name)} (existing names: ${names.join(", ") || "(none)"}${all.length > 20 ? ", …" : ""})`,
+      });
     }
     if (matching.length > 1) {
-      throw new Error(
-        `getAccount: ${matching.length} accounts are named ${JSON.stringify(args.name)} ` +
-          `(${matching.map((a) => a.accountId).join(", ")}); look it up by accountId instead`,
+      throw new Ambiguous(
+        "Account",
+        matching.map((a) => a.accountId),
+        `named ${JSON.stringify(args.name)}`,
       );
     }
     return withChannels(ctx, matching[0]);
@@ -199,7 +200,6 @@ export interface AuditEventsArgs {
 
 export const auditEventsLookup: Lookup<AuditEventsArgs, Record<string, unknown>> = {
   name: "AuditEvents",
-  tfName: "audit_events",
   description:
     "Events of the organization's audit log (GET /audit/events) in a time window, oldest first; optionally only " +
     "those of one account or of one spot-iac run (every request spot-iac sends carries its run id in the " +

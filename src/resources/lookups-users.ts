@@ -5,9 +5,10 @@
  */
 import type { OrganizationUser, PolicyAction } from "../api/types";
 import { isNotFound } from "../api/errors";
-import { emailShape, orgIdOf } from "./user";
-import type { Fields } from "./schema";
-import type { Lookup } from "./types";
+import { InvalidInputs, NotFound } from "../core/errors";
+import { emailShape, orgIdOf } from "./shared/ids";
+import type { Fields } from "../core/schema";
+import type { Lookup } from "../core/kind";
 
 const userListItem: Fields = {
   userId: { type: "string", description: "User id: u-… (console) or pu-… (programmatic)." },
@@ -20,7 +21,6 @@ const userListItem: Fields = {
 
 export const usersLookup: Lookup<{ type?: string }, { users: Record<string, unknown>[] }> = {
   name: "Users",
-  tfName: "users",
   description: "The users of the organization: console users and programmatic users (GET /setup/organization/user).",
   args: {
     type: {
@@ -59,7 +59,6 @@ const policyListItem: Fields = {
 
 export const userLookup: Lookup<{ email?: string; userId?: string }, Record<string, unknown>> = {
   name: "User",
-  tfName: "user",
   description:
     "One user of the organization, by e-mail (console users) or by id (u-… or pu-…), with its policies and groups. " +
     "Fails when no such user exists.",
@@ -96,20 +95,20 @@ export const userLookup: Lookup<{ email?: string; userId?: string }, Record<stri
   },
   async run(ctx, args) {
     if ((args.email === undefined) === (args.userId === undefined)) {
-      throw new Error("getUser: give exactly one of email or userId");
+      throw new InvalidInputs("User lookup", [{ field: "email", message: "or userId: give exactly one" }]);
     }
     let id = args.userId;
     if (args.email !== undefined) {
       const lower = args.email.toLowerCase();
       const u = (await ctx.client.users.listOrganization()).find((x) => x.email?.toLowerCase() === lower);
-      if (!u) throw new Error(`getUser: no user with e-mail ${args.email} in this organization`);
+      if (!u) throw new NotFound("User", { key: `email=${JSON.stringify(args.email)}` });
       id = u.userId;
     }
     let d;
     try {
       d = await ctx.client.users.get(id!);
     } catch (e) {
-      if (isNotFound(e)) throw new Error(`getUser: no user ${id} in this organization`);
+      if (isNotFound(e)) throw new NotFound("User", { id });
       throw e;
     }
     return {
@@ -135,7 +134,6 @@ export const userLookup: Lookup<{ email?: string; userId?: string }, Record<stri
 
 export const accessPoliciesLookup: Lookup<{ name?: string }, { policies: Record<string, unknown>[] }> = {
   name: "AccessPolicies",
-  tfName: "access_policies",
   description:
     "The organization's access policies (GET /setup/organization/policy), optionally only those with a name.",
   args: {
@@ -195,7 +193,6 @@ export const accessPoliciesLookup: Lookup<{ name?: string }, { policies: Record<
 
 export const policyActionsLookup: Lookup<Record<string, string | undefined>, { actions: PolicyAction[] }> = {
   name: "PolicyActions",
-  tfName: "policy_actions",
   description:
     "Spot's catalogue of the actions an access policy statement may name (GET /setup/access/policyAction), optionally filtered.",
   args: {

@@ -9,11 +9,11 @@ import type {
   NotificationPolicyInput,
   NotificationPolicyUpdate,
 } from "../api/types";
-import { accountIdShape, changed } from "./access-policy";
-import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "./types";
-import { EMAIL, emailShape, sameEmail } from "./user";
-import { readAll } from "./engine";
-import { orGone } from "./gone";
+import { Ambiguous } from "../core/errors";
+import type { CheckFailure, FieldChange, Props, ResourceContext, ResourceKind } from "../core/kind";
+import { changed } from "./shared/assignments";
+import { orGone, readAll } from "./shared/gone";
+import { EMAIL, accountIdShape, emailShape, sameEmail } from "./shared/ids";
 
 export interface Subscription {
   type: "email" | "webhook" | "slack" | "sns";
@@ -128,8 +128,8 @@ async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<No
   return p && outputsOf(p, prior);
 }
 
-async function byName(ctx: ResourceContext, accountId: string, name: string) {
-  const list = await ctx.client.notifications.list({ accountId });
+async function byName(ctx: ResourceContext, accountId: string, name: string, fresh = false) {
+  const list = await ctx.client.notifications.list({ accountId, fresh });
   return list.filter((p) => p.name === name && (p.accountId === undefined || p.accountId === accountId));
 }
 
@@ -147,7 +147,6 @@ function updateBody(inputs: NotificationPolicyInputs, changes: FieldChange[]): N
 
 export const notificationPolicy: ResourceKind<NotificationPolicyInputs, NotificationPolicyOutputs> = {
   name: "NotificationPolicy",
-  tfName: "notification_policy",
   description:
     "A Notification Center policy of an account: which compute events (with their severity) notify whom — e-mail, " +
     "webhook, Slack or SNS subscriptions and registered organization users — for all resources, a list of resources, " +
@@ -354,11 +353,11 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
     return { ...live, registeredUsers };
   },
 
-  async read(ctx, id, prior) {
+  async read({ ctx, id, prior }) {
     return read(ctx, id, prior);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const body: NotificationPolicyInput = {
       name: inputs.name,
       description: inputs.description,
@@ -376,33 +375,37 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
       },
     });
     const outputs = await read(ctx, created.id, { accountId: inputs.accountId, privacyLevel: inputs.privacyLevel });
-    if (!outputs) throw new Error(`notification policy ${created.id} was created but Spot does not return it`);
-    return { id: created.id, outputs };
+    return { id: created.id, outputs: outputs ?? { ...inputs, policyId: created.id } };
   },
 
-  async update(ctx, id, inputs, live, changes) {
+  async update({ ctx, id, inputs, live, changes }) {
     await ctx.client.notifications.update(id, updateBody(inputs, changes), { accountId: live.accountId });
     return (await read(ctx, id, live)) ?? live;
   },
 
-  async delete(ctx, id, live) {
+  async delete({ ctx, id, live }) {
     await orGone(ctx.client.notifications.delete(id, { accountId: live?.accountId }));
   },
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     const found = await byName(ctx, inputs.accountId, inputs.name);
-    if (found.length > 1) {
-      throw new Error(
-        `${found.length} notification policies of ${inputs.accountId} are named ${JSON.stringify(inputs.name)} ` +
-          `(${found.map((p) => p.policyId).join(", ")}); adopt one by its id`,
+    if (found.length > 1)
+      throw new Ambiguous(
+        "NotificationPolicy",
+        found.map((p) => p.policyId),
+        `named ${JSON.stringify(inputs.name)} in account ${inputs.accountId}`,
       );
-    }
     if (!found.length) return undefined;
     const outputs = await read(ctx, found[0].policyId, { accountId: inputs.accountId });
     return outputs ? { id: found[0].policyId, outputs } : undefined;
   },
 
-  async importById(ctx, importId) {
+  async twins({ ctx, inputs }) {
+    const found = await byName(ctx, inputs.accountId, inputs.name, true);
+    return found.map((p) => ({ id: p.policyId, createdAt: (p as { createdAt?: string }).createdAt }));
+  },
+
+  async importById({ ctx, importId }) {
     const slash = importId.indexOf("/");
     const accountId = slash > 0 ? importId.slice(0, slash) : undefined;
     const id = slash > 0 ? importId.slice(slash + 1) : importId;
@@ -410,11 +413,11 @@ export const notificationPolicy: ResourceKind<NotificationPolicyInputs, Notifica
     return outputs ? { id, outputs } : undefined;
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     // Spot lists notification policies per account only.
     const ids = new Set<string>();
     for (const a of await ctx.client.accounts.list())
       for (const p of await ctx.client.notifications.list({ accountId: a.accountId })) ids.add(p.policyId);
-    return readAll([...ids], (id) => this.read(ctx, id));
+    return readAll([...ids], (id) => this.read({ ctx, id }));
   },
 };

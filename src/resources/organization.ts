@@ -6,9 +6,10 @@
  */
 import type { Organization as WireOrganization } from "../api/types";
 import { isSpotApiError } from "../api/errors";
-import { nameProblem } from "./account";
-import type { FieldChange, ResourceContext, ResourceKind } from "./types";
-import { orGone } from "./gone";
+import { InvalidImportId, NotSupported, OutcomeUnknown } from "../core/errors";
+import type { ResourceContext, ResourceKind } from "../core/kind";
+import { orGone } from "./shared/gone";
+import { nameProblem } from "./shared/ids";
 
 export interface OrganizationInputs {
   name: string;
@@ -21,6 +22,9 @@ export interface OrganizationOutputs extends OrganizationInputs {
 
 const ORG_ID = /^\d{1,20}$/;
 
+const IMPORT_FORMAT = "<organizationId>/<name> (numeric id, then the current name)";
+const IMPORT_EXAMPLE = "606012345678/acme";
+
 /** "<organizationId>/<name>": Spot cannot tell an organization's name, so the import id states it. */
 function parseImportId(importId: string): { id: string; name: string } {
   const s = importId.trim();
@@ -28,13 +32,18 @@ function parseImportId(importId: string): { id: string; name: string } {
   const id = slash < 0 ? s : s.slice(0, slash);
   const name = slash < 0 ? "" : s.slice(slash + 1);
   if (!ORG_ID.test(id) || !name) {
-    throw new Error(
-      `import id must be "<organizationId>/<name>" (e.g. "606012345678/acme"): the numeric organization id and the ` +
-        `organization's current name, which Spot's API cannot read; got ${JSON.stringify(importId)}`,
+    throw new InvalidImportId(
+      "Organization",
+      importId,
+      IMPORT_FORMAT,
+      IMPORT_EXAMPLE,
+      `must be "<organizationId>/<name>" (e.g. "${IMPORT_EXAMPLE}"): the numeric organization id and the ` +
+        `organization's current name, which Spot's API cannot read`,
     );
   }
   const problem = nameProblem(name);
-  if (problem) throw new Error(`import id: the name ${problem}`);
+  if (problem)
+    throw new InvalidImportId("Organization", importId, IMPORT_FORMAT, IMPORT_EXAMPLE, `has a name that ${problem}`);
   return { id, name };
 }
 
@@ -45,29 +54,24 @@ function parseImportId(importId: string): { id: string; name: string } {
 async function verifyOwnOrganization(ctx: ResourceContext, id: string): Promise<void> {
   const own = await ctx.client.organizations.current();
   if (own.organizationId !== id) {
-    throw new Error(
+    throw new NotSupported(
+      "Organization",
+      "read",
       `Spot has no endpoint to read organization ${id}, so spot-iac can only take over the organization its token ` +
-        `belongs to (${own.organizationId}). Use a connection (token) of organization ${id}, or keep it out of ` +
-        `spot-iac and manage it in the console`,
+        `belongs to (${own.organizationId}); use a token of organization ${id}, or keep it out of spot-iac`,
     );
   }
 }
 
-const DELETE_REFUSED =
-  "deleting an organization cannot be undone (its accounts, users and policies go with it), so spot-iac refused. " +
-  "To delete it, set allowDeletion: true and apply that first; to stop managing it and keep it, remove it from " +
-  "spot-iac's state instead (Pulumi: retainOnDelete or `pulumi state delete`; Terraform: `terraform state rm`).";
-
 export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs> = {
   name: "Organization",
-  tfName: "organization",
   description:
     "A Spot organization created under the token's organization (POST /setup/organization); the token's user " +
     "becomes its admin. Spot's API cannot read, list or rename organizations: the name is fixed after creation, " +
-    "an organization deleted or renamed outside spot-iac cannot be detected (refresh keeps what state holds), and " +
+    "an organization deleted or renamed outside spot-iac cannot be detected (spot-iac keeps what it last recorded), and " +
     'an existing organization can only be taken over (import id "<organizationId>/<name>") with a token of that ' +
     "organization. Deleting one cannot be undone, so it is refused unless allowDeletion is true.",
-  importId: { format: "<organizationId>/<name> (numeric id, then the current name)", example: "606012345678/acme" },
+  importId: { format: IMPORT_FORMAT, example: IMPORT_EXAMPLE },
   naturalKey: ["name"],
   irreversibleDelete: true,
   fields: {
@@ -77,11 +81,11 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
       onChange: "reject",
       rejectHint:
         "Spot's API has no endpoint to rename an organization: rename it in the Spot console (Settings → " +
-        "Organization), then set name in the program to the new name.",
+        "Organization), then set name in the declaration to the new name.",
       validate: nameProblem,
       description:
         "Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a " +
-        "different name fails the plan (rename in the console, then update the program).",
+        "different name fails the plan (rename in the console, then update the declaration).",
     },
     allowDeletion: {
       type: "bool",
@@ -99,13 +103,15 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     },
   },
 
-  async read(ctx, id, prior) {
+  async read({ ctx, id, prior }) {
     // No read endpoint: state is the record. Without state, only the token's own organization can be confirmed.
     if (prior?.name) {
       return { organizationId: id, name: prior.name, allowDeletion: prior.allowDeletion ?? false };
     }
     await verifyOwnOrganization(ctx, id);
-    throw new Error(
+    throw new NotSupported(
+      "Organization",
+      "read",
       `organization ${id} exists, but Spot's API cannot tell its name; take it over with the import id ` +
         `"${id}/<name>" (e.g. "${id}/acme")`,
     );
@@ -115,7 +121,7 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     return { ...live, allowDeletion: live.allowDeletion ?? false };
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     let created: WireOrganization;
     try {
       // No findExisting: nothing can look an organization up, so the client never re-posts after an ambiguous
@@ -125,7 +131,8 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
       const ambiguous =
         isSpotApiError(e) && (e.status === undefined || e.status >= 500) && e.code !== "CLIENT_VALIDATION";
       if (!ambiguous) throw e;
-      throw new Error(
+      throw new OutcomeUnknown(
+        "Organization",
         `creating organization ${JSON.stringify(inputs.name)} failed in a way that may have created it anyway ` +
           `(${(e as Error).message}). Spot's API cannot look organizations up, so spot-iac did not retry: check the ` +
           `Spot console for an organization with this name before running again; if it exists, take it over with ` +
@@ -133,7 +140,11 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
       );
     }
     const id = created.organizationId;
-    if (!id) throw new Error(`Spot created organization ${JSON.stringify(inputs.name)} but did not return its id`);
+    if (!id)
+      throw new OutcomeUnknown(
+        "Organization",
+        `Spot created organization ${JSON.stringify(inputs.name)} but did not return its id`,
+      );
     return {
       id,
       outputs: {
@@ -144,31 +155,26 @@ export const organization: ResourceKind<OrganizationInputs, OrganizationOutputs>
     };
   },
 
-  async update(_ctx, id, inputs, live, changes: FieldChange[]) {
-    const other = changes.filter((c) => c.field !== "allowDeletion");
-    if (other.length) {
-      throw new Error(
-        `organization ${id}: ${other.map((c) => c.field).join(", ")} cannot be changed through Spot's API; ` +
-          `${organization.fields.name.rejectHint}`,
-      );
-    }
+  async update({ id, inputs, live }) {
+    // Only allowDeletion (local) can change, and the core never calls update for local-only changes; name is
+    // "reject", so the core refuses it before any update is planned.
     return { ...live, organizationId: id, allowDeletion: inputs.allowDeletion ?? false };
   },
 
-  async delete(ctx, id, live) {
-    if (live.allowDeletion !== true) throw new Error(`organization ${id}: ${DELETE_REFUSED}`);
+  async delete({ ctx, id }) {
     await orGone(ctx.client.organizations.delete(id));
   },
 
   async find() {
-    throw new Error(
+    throw new NotSupported(
+      "Organization",
+      "find",
       "Spot's API cannot list or read organizations, so an Organization cannot be found by name; take it over by " +
-        'id instead (Pulumi: adopt: "<organizationId>/<name>"; Terraform: terraform import spot_organization.<name> ' +
-        "<organizationId>/<name>) with a token of that organization",
+        'its import id "<organizationId>/<name>" with a token of that organization',
     );
   },
 
-  async importById(ctx, importId) {
+  async importById({ ctx, importId }) {
     const { id, name } = parseImportId(importId);
     await verifyOwnOrganization(ctx, id);
     return { id, outputs: { organizationId: id, name, allowDeletion: false } };

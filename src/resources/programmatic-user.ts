@@ -5,20 +5,19 @@
  * endpoint for the rest, so a change there replaces the user, which mints a new token.
  */
 import type { CreatedProgrammaticUser, OrganizationUser, UserDetails } from "../api/types";
+import { AlreadyExists, Ambiguous, CreatedNotFinished, WrongKind } from "../core/errors";
+import type { CheckFailure, Props, ResourceContext, ResourceKind } from "../core/kind";
 import {
-  accountIdShape,
   assignmentsField,
   assignmentsFromLive,
   assignmentsToSend,
   checkAssignments,
   hideViewerPolicy,
-  noSpecialChars,
   type Assignment,
-} from "./access-policy";
-import type { CheckFailure, Props, ResourceContext, ResourceKind } from "./types";
-import { deleteUser, orgIdOf, rollback, updateMappings, userGroupIdsField } from "./user";
-import { readAll } from "./engine";
-import { orGone } from "./gone";
+} from "./shared/assignments";
+import { orGone, readAll } from "./shared/gone";
+import { accountIdShape, noSpecialChars, orgIdOf } from "./shared/ids";
+import { deleteUser, updateMappings, userGroupIdsField } from "./shared/users";
 
 export interface AccountRole {
   accountId: string;
@@ -40,8 +39,8 @@ export interface ProgrammaticUserOutputs extends ProgrammaticUserInputs {
 }
 
 async function byName(ctx: ResourceContext, name: string): Promise<OrganizationUser[]> {
-  const list = await ctx.client.users.listOrganization();
-  return list.filter((u) => u.type === "programmatic" && u.username === name);
+  // From the client's index of the organization's user list: no copy of the list per lookup.
+  return ctx.client.users.findOrganizationUsersByName(name, "programmatic");
 }
 
 function outputsOf(d: UserDetails, prior?: Props): ProgrammaticUserOutputs {
@@ -61,9 +60,7 @@ function outputsOf(d: UserDetails, prior?: Props): ProgrammaticUserOutputs {
 async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<ProgrammaticUserOutputs | undefined> {
   const d = await orGone(ctx.client.users.get(id));
   if (!d) return undefined;
-  if (d.type && d.type !== "programmatic") {
-    throw new Error(`${id} is a console user, not a programmatic user; declare it as a User`);
-  }
+  if (d.type && d.type !== "programmatic") throw new WrongKind("ProgrammaticUser", id, "User");
   return outputsOf(d, prior);
 }
 
@@ -72,7 +69,6 @@ const REPLACES =
 
 export const programmaticUser: ResourceKind<ProgrammaticUserInputs, ProgrammaticUserOutputs> = {
   name: "ProgrammaticUser",
-  tfName: "programmatic_user",
   description:
     "A programmatic user: an API-only identity whose token automation (CI, scripts) uses. The token is a secret " +
     "output returned once, at creation. Give it account roles (`accounts`) or access policies (`policies`), not both.",
@@ -119,8 +115,9 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
       type: "string",
       secret: true,
       description:
-        "The API token (secret). Spot returns it only when the user is created: it is kept in state from then on and " +
-        "is absent for a programmatic user that was adopted or imported.",
+        "The API token (secret). Spot returns it only when the user is created; spot-iac hands it over then and " +
+        "never in plain text (a secret output in Pulumi, sealed to a public key in Terraform, written to a 0600 file " +
+        "in GitOps). It is absent for a programmatic user that was adopted or imported: replace it to get one.",
     },
     userId: { type: "string", stable: true, computed: true, description: "The programmatic user id (pu-…)." },
     organizationId: {
@@ -163,16 +160,18 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
     return { ...live, policies: hideViewerPolicy(live.policies, desired.policies) };
   },
 
-  async read(ctx, id, prior) {
+  async read({ ctx, id, prior }) {
     return read(ctx, id, prior);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const existing = await byName(ctx, inputs.name);
     if (existing.length) {
-      throw new Error(
-        `a programmatic user named ${JSON.stringify(inputs.name)} already exists (${existing.map((u) => u.userId).join(", ")}); ` +
-          "adopt it (its token cannot be recovered: Spot returns a token only at creation) or choose another name",
+      throw new AlreadyExists(
+        "ProgrammaticUser",
+        existing.map((u) => u.userId),
+        `named ${JSON.stringify(inputs.name)}`,
+        "its token cannot be recovered (Spot returns a token only at creation): take it over without one, or choose another name",
       );
     }
     const body = {
@@ -197,41 +196,60 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
       });
     }
     const id = created!.id;
+    const bare: ProgrammaticUserOutputs = { userId: id, name: inputs.name, token: created!.token || undefined };
     if (!created!.token) {
-      throw new Error(
-        `programmatic user ${id} was created but Spot's answer with its token was lost twice; delete it and run again`,
+      throw new CreatedNotFinished(
+        "ProgrammaticUser",
+        id,
+        bare,
+        "receiving its token (Spot's answer was lost twice; a programmatic user without a token must be replaced)",
+        new Error("no token in Spot's answer"),
       );
     }
     try {
       if (inputs.userGroupIds?.length) await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
     } catch (e) {
-      await rollback(ctx, id, e);
+      // Tracked with its token, so that the next run sets the groups instead of minting another token.
+      throw new CreatedNotFinished("ProgrammaticUser", id, bare, "setting its groups", e);
     }
     const outputs = await read(ctx, id, { token: created!.token, name: inputs.name });
-    if (!outputs) throw new Error(`programmatic user ${id} was created but Spot does not return it`);
-    return { id, outputs };
+    return { id, outputs: outputs ?? bare };
   },
 
-  async update(ctx, id, inputs, live, changes) {
+  async update({ ctx, id, inputs, live, changes }) {
     await updateMappings(ctx, id, inputs, live, changes);
     return (await read(ctx, id, live)) ?? live;
   },
 
   delete: deleteUser,
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     const found = await byName(ctx, inputs.name);
-    if (found.length > 1) {
-      throw new Error(
-        `${found.length} programmatic users are named ${JSON.stringify(inputs.name)} (${found.map((u) => u.userId).join(", ")}); adopt one by its id`,
+    if (found.length > 1)
+      throw new Ambiguous(
+        "ProgrammaticUser",
+        found.map((u) => u.userId),
+        `named ${JSON.stringify(inputs.name)}`,
       );
-    }
     if (!found.length) return undefined;
     const outputs = await read(ctx, found[0].userId, { name: inputs.name });
     return outputs ? { id: found[0].userId, outputs } : undefined;
   },
 
-  async importById(ctx, importId) {
+  async twins({ ctx, inputs }) {
+    const found = await ctx.client.users.findOrganizationUsersByName(inputs.name, "programmatic", { fresh: true });
+    if (found.length < 2) return found.map((u) => ({ id: u.userId }));
+    // The list does not say when; the details do (when Spot tells it).
+    return Promise.all(
+      found.map(async (u) => {
+        const d = (await orGone(ctx.client.users.get(u.userId, { direct: true }))) as
+          { createdAt?: string } | undefined;
+        return { id: u.userId, createdAt: d?.createdAt };
+      }),
+    );
+  },
+
+  async importById({ ctx, importId }) {
     let id = importId;
     if (!importId.startsWith("pu-")) {
       const found = await byName(ctx, importId);
@@ -242,9 +260,9 @@ export const programmaticUser: ResourceKind<ProgrammaticUserInputs, Programmatic
     return outputs ? { id, outputs } : undefined;
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     const users = await ctx.client.users.listOrganization();
     const ids = users.filter((u) => u.type === "programmatic").map((u) => u.userId);
-    return readAll(ids, (id) => this.read(ctx, id));
+    return readAll(ids, (id) => this.read({ ctx, id }));
   },
 };

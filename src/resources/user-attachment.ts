@@ -6,11 +6,10 @@
  * GET /setup/accountUserMapping?userEmail= (one call per user, shared by all of that user's attachments).
  */
 import type { AccountUser } from "../api/types";
-import { accountIdShape, idShape } from "./access-policy";
-import type { CheckFailure, ResourceContext, ResourceKind } from "./types";
-import { emailShape, sameEmail } from "./user";
-import { readAll } from "./engine";
-import { orGone } from "./gone";
+import { CreatedNotFinished, InvalidImportId, InvalidInputs } from "../core/errors";
+import type { CheckFailure, ResourceContext, ResourceKind } from "../core/kind";
+import { orGone, readAll } from "./shared/gone";
+import { accountIdShape, emailShape, idShape, sameEmail } from "./shared/ids";
 
 export interface UserAttachmentInputs {
   accountId: string;
@@ -52,10 +51,8 @@ async function consoleUser(
   ctx: ResourceContext,
   by: { userId?: string; email?: string },
 ): Promise<AccountUser | undefined> {
-  const list = await ctx.client.users.list();
-  if (by.userId) return list.find((u) => u.userId === by.userId);
-  const lower = by.email!.toLowerCase();
-  return list.find((u) => u.email?.toLowerCase() === lower);
+  // Served from the client's index of GET /setup/user: no copy of the list per lookup.
+  return ctx.client.users.findAccountUser(by.userId ? { userId: by.userId } : { email: by.email! });
 }
 
 async function resolveUser(
@@ -64,11 +61,16 @@ async function resolveUser(
 ): Promise<AccountUser & { email: string }> {
   const u = await consoleUser(ctx, { userId: inputs.userId, email: inputs.userEmail });
   if (!u || !u.email) {
-    const what = inputs.userId ? `userId ${inputs.userId}` : `userEmail ${inputs.userEmail}`;
+    const what = inputs.userId ? JSON.stringify(inputs.userId) : JSON.stringify(inputs.userEmail);
     const hint = inputs.userId?.startsWith("pu-")
       ? "programmatic users get account roles through ProgrammaticUser.accounts"
       : "create the user first (a User resource) or fix the value";
-    throw new Error(`${what} names no console user of this organization; ${hint}`);
+    throw new InvalidInputs("UserAttachment", [
+      {
+        field: inputs.userId ? "userId" : "userEmail",
+        message: `${what} names no console user of this organization; ${hint}`,
+      },
+    ]);
   }
   return u as AccountUser & { email: string };
 }
@@ -117,7 +119,6 @@ async function putPermission(ctx: ResourceContext, inputs: UserAttachmentInputs,
 
 export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOutputs> = {
   name: "UserAttachment",
-  tfName: "user_attachment",
   description:
     "An existing console user attached to an account, with an account role (viewer or editor) or with access policies. " +
     "Deleting it detaches the user from the account; the user itself stays.",
@@ -206,16 +207,16 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
     return sameEmail(live.userEmail, desired.userEmail) ? { ...live, userEmail: desired.userEmail } : live;
   },
 
-  async read(ctx, id) {
+  async read({ ctx, id }) {
     const p = parseId(id);
-    if (!p) throw new Error(`"${id}" is not a UserAttachment id; expected <accountId>/<userId>`);
+    if (!p) throw new InvalidImportId("UserAttachment", id, this.importId.format, this.importId.example);
     const by = p.user.includes("@") ? { email: p.user } : { userId: p.user };
     const r = await readAttachment(ctx, p.accountId, by);
     // Nothing of an attachment is write-only or local: the live object is complete without `prior`.
     return r?.outputs;
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     const u = await resolveUser(ctx, inputs);
     const id = attachmentId(inputs.accountId, u.userId);
     const existing = await mappingOf(ctx, u.email, inputs.accountId);
@@ -240,35 +241,42 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
       );
     }
     const r = await readAttachment(ctx, inputs.accountId, { userId: u.userId });
-    if (!r) throw new Error(`${u.email} was attached to ${inputs.accountId} but Spot does not list the attachment`);
+    if (!r)
+      throw new CreatedNotFinished(
+        "UserAttachment",
+        id,
+        { accountId: inputs.accountId, userId: u.userId, userEmail: u.email },
+        "reading the attachment back (Spot does not list it yet)",
+        new Error("not in GET /setup/accountUserMapping"),
+      );
     return { id, outputs: r.outputs };
   },
 
-  async update(ctx, id, inputs, live) {
+  async update({ ctx, inputs, live }) {
     await putPermission(ctx, inputs, live.userId!);
     const r = await readAttachment(ctx, live.accountId, { userId: live.userId });
     return r?.outputs ?? live;
   },
 
-  async delete(ctx, id, live) {
+  async delete({ ctx, live }) {
     const email = live.userEmail ?? (await consoleUser(ctx, { userId: live.userId }))?.email;
     if (!email) return; // the user is gone, and its attachments with it
     await orGone(ctx.client.accounts.detachUser(live.accountId, email));
   },
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     return readAttachment(ctx, inputs.accountId, { userId: inputs.userId, email: inputs.userEmail });
   },
 
-  async importById(ctx, importId) {
+  async importById({ ctx, importId }) {
     const p = parseId(importId);
-    if (!p) return undefined;
+    if (!p) throw new InvalidImportId("UserAttachment", importId, this.importId.format, this.importId.example);
     return readAttachment(ctx, p.accountId, p.user.includes("@") ? { email: p.user } : { userId: p.user });
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     const users = await ctx.client.users.list();
     const ids = users.flatMap((u) => (u.mappedAccountIds ?? []).map((a) => `${a}/${u.userId}`));
-    return readAll(ids, (id) => this.read(ctx, id));
+    return readAll(ids, (id) => this.read({ ctx, id }));
   },
 };

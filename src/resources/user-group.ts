@@ -11,12 +11,11 @@ import {
   changed,
   checkAssignments,
   explainConflict,
-  noSpecialChars,
   type Assignment,
-} from "./access-policy";
-import type { ResourceContext, ResourceKind } from "./types";
-import { readAll } from "./engine";
-import { orGone } from "./gone";
+} from "./shared/assignments";
+import type { ResourceContext, ResourceKind } from "../core/kind";
+import { orGone, readAll } from "./shared/gone";
+import { noSpecialChars } from "./shared/ids";
 
 export interface UserGroupInputs {
   name: string;
@@ -65,7 +64,6 @@ async function byName(ctx: ResourceContext, name: string): Promise<UserGroupSumm
 
 export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
   name: "UserGroup",
-  tfName: "user_group",
   description:
     "A group of users (console and programmatic) that shares access policies. Everything about it changes in place.",
   importId: { format: "ugr-… (or the group's name)", example: "ugr-1a2b3c4d" },
@@ -108,11 +106,11 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
     return checkAssignments(inputs.policies);
   },
 
-  async read(ctx, id) {
+  async read({ ctx, id }) {
     return read(ctx, id);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     let id: string;
     try {
       const created = await ctx.client.access.userGroups.create(
@@ -127,14 +125,13 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
       id = created.id;
     } catch (e) {
       const existing = await byName(ctx, inputs.name).catch(() => undefined);
-      explainConflict(e, `a user group named ${JSON.stringify(inputs.name)}`, existing?.id);
+      explainConflict(e, "UserGroup", `named ${JSON.stringify(inputs.name)}`, existing?.id);
     }
     const outputs = await read(ctx, id);
-    if (!outputs) throw new Error(`user group ${id} was created but Spot does not return it`);
-    return { id, outputs };
+    return { id, outputs: outputs ?? { ...inputs, userGroupId: id } };
   },
 
-  async update(ctx, id, inputs, live, changes) {
+  async update({ ctx, id, inputs, live, changes }) {
     const groups = ctx.client.access.userGroups;
     if (changed(changes, "name") || changed(changes, "description")) {
       await groups.update(id, {
@@ -147,26 +144,26 @@ export const userGroup: ResourceKind<UserGroupInputs, UserGroupOutputs> = {
     return (await read(ctx, id)) ?? live;
   },
 
-  async delete(ctx, id) {
+  async delete({ ctx, id }) {
     await orGone(ctx.client.access.userGroups.delete(id));
   },
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     const g = await byName(ctx, inputs.name);
     if (!g) return undefined;
     const outputs = await read(ctx, g.id);
     return outputs ? { id: g.id, outputs } : undefined;
   },
 
-  async importById(ctx, importId) {
+  async importById({ ctx, importId }) {
     const id = importId.startsWith("ugr-") ? importId : (await byName(ctx, importId))?.id;
     if (!id) return undefined;
     const outputs = await read(ctx, id);
     return outputs ? { id, outputs } : undefined;
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     const ids = (await ctx.client.access.userGroups.list()).map((g) => g.id);
-    return readAll(ids, (id) => this.read(ctx, id));
+    return readAll(ids, (id) => this.read({ ctx, id }));
   },
 };

@@ -4,66 +4,22 @@
  * PUT …/policyMapping and …/userGroupMapping change its access, DELETE /setup/user/{userId} removes it.
  * Spot has no endpoint to change a user's names, e-mail, password or organization role.
  */
-import type { OrganizationUser, UserDetails } from "../api/types";
-import { readAll, secretStandIn } from "./engine";
-import { orGone } from "./gone";
+import type { UserDetails } from "../api/types";
+import { CreatedNotFinished, WrongKind } from "../core/errors";
+import type { Props, ResourceContext, ResourceKind } from "../core/kind";
+import { secretStandIn } from "../core/secrets";
 import {
   assignmentsField,
   assignmentsFromLive,
   assignmentsToSend,
-  changed,
   checkAssignments,
   explainConflict,
   hideViewerPolicy,
-  idShape,
-  noSpecialChars,
   type Assignment,
-} from "./access-policy";
-import type { Field } from "./schema";
-import type { FieldChange, Props, ResourceContext, ResourceKind } from "./types";
-
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export const emailShape = (v: string): string | undefined =>
-  EMAIL.test(v) ? undefined : `must be an e-mail address like "jane@example.com"; got ${JSON.stringify(v)}`;
-
-export const userGroupIdsField = (subject: string): Field => ({
-  type: { set: "string" },
-  optional: true,
-  computed: true,
-  ref: "UserGroup",
-  validate: (ids: string[]) => {
-    for (const id of ids) {
-      const m = idShape("ugr-", "ugr-1a2b3c4d")(id);
-      if (m) return m;
-    }
-    return undefined;
-  },
-  description:
-    `User groups the ${subject} belongs to (ugr-…). Updated in place. Omit it to leave membership alone (e.g. when ` +
-    "groups list their members with UserGroup.userIds: manage membership in one place only); [] removes the " +
-    `${subject} from every group.`,
-});
-
-export function sameEmail(a: unknown, b: unknown): boolean {
-  return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
-}
-
-/** Spot's organization id arrives as a number in user answers; the rest of spot-iac uses strings. */
-export function orgIdOf(v: unknown): string | undefined {
-  return v === undefined || v === null || v === "" ? undefined : String(v);
-}
-
-/** The organization's user with this e-mail (Spot matches e-mails without regard to case). */
-export async function userByEmail(
-  ctx: ResourceContext,
-  email: string,
-  type: "personal" | "programmatic" = "personal",
-): Promise<OrganizationUser | undefined> {
-  const lower = email.toLowerCase();
-  const list = await ctx.client.users.listOrganization();
-  return list.find((u) => (u.type ?? "personal") === type && u.email?.toLowerCase() === lower);
-}
+} from "./shared/assignments";
+import { orGone, readAll } from "./shared/gone";
+import { emailShape, noSpecialChars, sameEmail, orgIdOf } from "./shared/ids";
+import { deleteUser, updateMappings, userByEmail, userGroupIdsField } from "./shared/users";
 
 export interface UserInputs {
   email: string;
@@ -100,38 +56,24 @@ function outputsOf(d: UserDetails, prior?: Props): UserOutputs {
 async function read(ctx: ResourceContext, id: string, prior?: Props): Promise<UserOutputs | undefined> {
   const d = await orGone(ctx.client.users.get(id));
   if (!d) return undefined;
-  if (d.type === "programmatic") {
-    throw new Error(`${id} is a programmatic user, not a console user; declare it as a ProgrammaticUser`);
-  }
+  if (d.type === "programmatic") throw new WrongKind("User", id, "ProgrammaticUser");
   return outputsOf(d, prior);
 }
 
 const NO_ENDPOINT = "Spot has no API to change it:";
 
-/** The in-place updates console and programmatic users share: direct policies and group membership. */
-export async function updateMappings(
-  ctx: ResourceContext,
-  id: string,
-  inputs: { policies?: Assignment[]; userGroupIds?: string[] },
-  live: { policies?: Assignment[] },
-  changes: FieldChange[],
-): Promise<void> {
-  if (changed(changes, "policies")) {
-    await ctx.client.users.setPolicyMapping(id, assignmentsToSend(inputs.policies, live.policies));
-  }
-  if (changed(changes, "userGroupIds") && inputs.userGroupIds !== undefined) {
-    await ctx.client.users.setUserGroupMapping(id, inputs.userGroupIds);
-  }
-}
-
-/** Delete a console or programmatic user; one already gone is not an error. */
-export async function deleteUser(ctx: ResourceContext, id: string): Promise<void> {
-  await orGone(ctx.client.users.delete(id));
+/**
+ * Spot's minimum for a console user's password (8 characters with a letter and a digit; stricter organization
+ * policies may refuse more). Checked at plan time, so a weak password fails the plan, not the apply. Never quotes
+ * the value.
+ */
+function passwordProblem(v: string): string | undefined {
+  if (v.length >= 8 && /[A-Za-z]/.test(v) && /\d/.test(v)) return undefined;
+  return `must have at least 8 characters, including a letter and a digit (got ${v.length} characters)`;
 }
 
 export const user: ResourceKind<UserInputs, UserOutputs> = {
   name: "User",
-  tfName: "user",
   description:
     "A console user of the organization (a person who signs in to Spot). Spot cannot change a user's e-mail, names, " +
     "password or organization role through its API: changing the e-mail creates a new user, the others are refused " +
@@ -168,11 +110,12 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
       type: "string",
       optional: true,
       secret: true,
+      validate: passwordProblem,
       onChange: "reject",
       rejectHint: `${NO_ENDPOINT} the user changes it in the Spot console. Restore the previous value here, or remove password from the declaration (it is only used when the user is created).`,
       description:
         "Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps " +
-        "only its SHA-256 hash, and refuses a later change because Spot has no API to change a password.",
+        "only a salted hash of it, and refuses a later change because Spot has no API to change a password.",
     },
     role: {
       type: "string",
@@ -221,11 +164,11 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
     return out;
   },
 
-  async read(ctx, id, prior) {
+  async read({ ctx, id, prior }) {
     return read(ctx, id, prior);
   },
 
-  async create(ctx, inputs) {
+  async create({ ctx, inputs }) {
     let userId: string;
     try {
       const created = await ctx.client.users.create(
@@ -246,15 +189,22 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
       userId = created.userId;
     } catch (e) {
       const existing = await userByEmail(ctx, inputs.email).catch(() => undefined);
-      explainConflict(e, `a user with e-mail ${inputs.email}`, existing?.userId);
+      explainConflict(e, "User", `with e-mail ${inputs.email}`, existing?.userId);
     }
     try {
       if (inputs.policies?.length)
         await ctx.client.users.setPolicyMapping(userId, assignmentsToSend(inputs.policies, []));
       if (inputs.userGroupIds?.length) await ctx.client.users.setUserGroupMapping(userId, inputs.userGroupIds);
     } catch (e) {
-      // All or nothing: a user without the declared access would be recorded nowhere.
-      await rollback(ctx, userId, e);
+      // The user exists without the declared access: tracked, so that the next run sets it.
+      const bare = { userId, email: inputs.email, firstName: inputs.firstName, lastName: inputs.lastName };
+      throw new CreatedNotFinished(
+        "User",
+        userId,
+        { ...bare, password: secretStandIn(inputs.password) },
+        "setting its access",
+        e,
+      );
     }
     const prior = {
       password: inputs.password,
@@ -263,18 +213,18 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
       lastName: inputs.lastName,
     };
     const outputs = await read(ctx, userId, prior);
-    if (!outputs) throw new Error(`user ${userId} was created but Spot does not return it; run again to adopt it`);
-    return { id: userId, outputs };
+    // Read-after-write misses only if the user was deleted in between: report what is known.
+    return { id: userId, outputs: outputs ?? { ...prior, userId, password: secretStandIn(inputs.password) } };
   },
 
-  async update(ctx, id, inputs, live, changes) {
+  async update({ ctx, id, inputs, live, changes }) {
     await updateMappings(ctx, id, inputs, live, changes);
     return (await read(ctx, id, live)) ?? live;
   },
 
   delete: deleteUser,
 
-  async find(ctx, inputs) {
+  async find({ ctx, inputs }) {
     const u = await userByEmail(ctx, inputs.email);
     if (!u) return undefined;
     // Spot cannot tell whether the declared password is the user's: it becomes the recorded baseline, so a later
@@ -283,17 +233,17 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
     return outputs ? { id: u.userId, outputs } : undefined;
   },
 
-  async importById(ctx, importId) {
+  async importById({ ctx, importId }) {
     const id = importId.includes("@") ? (await userByEmail(ctx, importId))?.userId : importId;
     if (!id) return undefined;
     const outputs = await read(ctx, id);
     return outputs ? { id, outputs } : undefined;
   },
 
-  async list(ctx) {
+  async list({ ctx }) {
     const users = await ctx.client.users.listOrganization();
     const ids = users.filter((u) => (u.type ?? "personal") === "personal").map((u) => u.userId);
-    return readAll(ids, (id) => this.read(ctx, id));
+    return readAll(ids, (id) => this.read({ ctx, id }));
   },
 
   pruneGuard(live) {
@@ -302,17 +252,3 @@ export const user: ResourceKind<UserInputs, UserOutputs> = {
     return live.role === "admin" ? "organization admins are never pruned (remove them in the Spot console)" : undefined;
   },
 };
-
-/** Undo a create whose follow-up failed, then report both. */
-export async function rollback(ctx: ResourceContext, userId: string, cause: unknown): Promise<never> {
-  const why = (cause as Error)?.message ?? String(cause);
-  try {
-    await ctx.client.users.delete(userId);
-  } catch (e) {
-    throw new Error(
-      `${why} — the user ${userId} was created but could not be removed again (${(e as Error)?.message ?? e}); ` +
-        `delete it in Spot or adopt it (import id ${userId})`,
-    );
-  }
-  throw new Error(`${why} — nothing was kept: the user created for it (${userId}) was deleted again`);
-}

@@ -9,6 +9,7 @@
  *   them into JS numbers only when nothing is lost.
  * - The legacy JSON encoding only appears in UpgradeResourceState's raw state.
  */
+import { UNKNOWN } from "../core/unknown";
 import { Decoder, Encoder, ExtensionCodec } from "@msgpack/msgpack";
 
 export type TfType =
@@ -22,21 +23,8 @@ export type TfType =
   | ["object", Record<string, TfType>]
   | ["tuple", TfType[]];
 
-/** The one unknown value. Compare with `===` or `isUnknown`. */
-export const UNKNOWN: unique symbol = Symbol.for("spot-iac.terraform.unknown");
-export type Unknown = typeof UNKNOWN;
-
-export function isUnknown(v: unknown): v is Unknown {
-  return v === UNKNOWN;
-}
-
-/** True when the value or anything inside it is unknown. */
-export function containsUnknown(v: unknown): boolean {
-  if (v === UNKNOWN) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v && typeof v === "object" && !Buffer.isBuffer(v)) return Object.values(v).some(containsUnknown);
-  return false;
-}
+/** Terraform's unknown decodes to the core's one UNKNOWN, and UNKNOWN encodes back to it. */
+export { UNKNOWN };
 
 const extensionCodec = new ExtensionCodec();
 // Every application extension type decodes to unknown: Terraform may add refinement kinds later.
@@ -80,7 +68,7 @@ export function encodeDynamic(v: unknown, type?: TfType): { msgpack: Buffer } {
 }
 
 /** A decoded number in its lossless JS form: number when exact, else a decimal string. */
-export function normalizeNumber(v: unknown): number | string | Unknown | null {
+export function normalizeNumber(v: unknown): number | string | typeof UNKNOWN | null {
   if (v === null || v === undefined) return null;
   if (v === UNKNOWN) return UNKNOWN;
   if (typeof v === "number") return v;

@@ -21,6 +21,8 @@ export function main(argv: string[] = process.argv): void {
 
   const { createProvider } = require("./provider") as typeof import("./provider");
   const { serve, HandshakeError } = require("./server") as typeof import("./server");
+  // A debug server is started by hand and outlives the Terraform runs attached to it.
+  if (!debug) exitWhenOrphaned();
   serve({ provider: createProvider(), debug, keyPair }).catch((err: unknown) => {
     if (err instanceof HandshakeError) process.stderr.write(err.message + "\n");
     else process.stderr.write(`terraform-provider-spot: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -28,4 +30,32 @@ export function main(argv: string[] = process.argv): void {
   });
 }
 
-if (require.main === module) main();
+/**
+ * Exit once the process that launched us is gone. Terraform ends each provider process with
+ * GRPCController/Shutdown, but a Terraform that is killed (kill -9, a cancelled CI job) sends nothing, and
+ * go-plugin leaves no pipe to watch: the plugin's stdin is Terraform's own stdin (often a terminal or
+ * /dev/null, so EOF means nothing), and nothing is written to stdout after the handshake. What does change
+ * is the parent: the orphan is re-parented to init or a subreaper, so its parent pid changes.
+ * `process.ppid` asks the OS on every read. Not on Windows, where the parent pid is never updated.
+ */
+export function exitWhenOrphaned(
+  opts: { parentPid?: number; intervalMs?: number; onOrphaned?: () => void } = {},
+): NodeJS.Timeout | undefined {
+  if (process.platform === "win32") return undefined;
+  const parent = opts.parentPid ?? process.ppid;
+  const onOrphaned =
+    opts.onOrphaned ??
+    (() => {
+      process.stderr.write(`terraform-provider-spot: the parent process (pid ${parent}) is gone; exiting\n`);
+      process.exit(0);
+    });
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, opts.intervalMs ?? 500);
+  // The gRPC server keeps the process alive while it serves; the watch alone must not.
+  timer.unref();
+  return timer;
+}

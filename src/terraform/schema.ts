@@ -1,7 +1,7 @@
 /**
  * The Terraform schema, generated from the resource registry (src/resources): every kind becomes a
- * resource `spot_<tfName>`, every lookup a data source `spot_<tfName>`, every field an attribute named
- * `snakeCase(field)`.
+ * resource `spot_<snake_case name>`, every lookup a data source `spot_<snake_case name>`, every field an attribute
+ * named `snakeCase(field)`.
  *
  * Objects are protocol-6 *nested attributes* (`nested_type`), not blocks: a field of type
  * `{object}` / `{list: {object}}` / `{set: {object}}` / `{map: {object}}` is a value in the engine
@@ -11,23 +11,20 @@
  *
  * Secrets (see docs/terraform.md):
  * - a secret *input* is write-only (Terraform 1.11+): it lives in configuration only and is null in
- *   plan and state. Its SHA-256 hash goes to the resource's private state, and a computed
+ *   plan and state. Its salted scrypt hash goes to the resource's private state, and a computed
  *   `<name>_version` attribute counts the values applied, so a changed secret shows as a planned change.
  * - a secret *output* (returned once, e.g. a programmatic user's token) is never stored in plain
  *   text: `<name>_public_key` (optional RSA public key, PEM) makes the provider store it sealed to that
  *   key in `encrypted_<name>`; without a key it is discarded with a warning.
  */
-import type { Field, FieldType, Fields } from "../resources/schema";
-import { isInput, snakeCase } from "../resources/schema";
-import type { Lookup, ResourceKind } from "../resources/types";
+import type { Field, FieldType, Fields, Lookup, ResourceKind } from "../core";
+import { DELETION_FIELD, isInput, snakeCase, tfNameOf } from "../core";
 import type { TfType } from "./codec";
 
 export const PROVIDER_ADDRESS = "registry.terraform.io/spot-iac/spot";
 export const PROVIDER_NAME = "spot";
 /** The schema version stamped on every resource's state; bump it with an UpgradeResourceState step. */
 export const SCHEMA_VERSION = 0;
-/** The engine's input that lets an irreversible delete go ahead. */
-export const DELETION_FIELD = "allowDeletion";
 
 export type Nesting = "single" | "list" | "set" | "map";
 
@@ -42,8 +39,6 @@ export type AttrRole =
   | "sealed"
   /** `<secret>_public_key`: the key secret outputs are sealed to. */
   | "publicKey"
-  /** `allow_deletion` added for an irreversible kind whose schema lacks the field. */
-  | "deletion"
   /** Provider configuration or data source attribute. */
   | "plain";
 
@@ -102,7 +97,36 @@ export function tfTypeOf(t: FieldType): TfType {
   return ["object", attrs];
 }
 
+/** Every field name of a schema, nested ones included: the words Terraform users see in snake_case. */
+function fieldNames(fields: Fields, out = new Set<string>()): Set<string> {
+  for (const [k, f] of Object.entries(fields)) {
+    out.add(k);
+    const t = f.type;
+    const inner =
+      typeof t === "object"
+        ? "object" in t
+          ? t.object
+          : [("list" in t && t.list) || ("set" in t && t.set) || ("map" in t && t.map)].find(
+              (e): e is { object: Fields } => typeof e === "object" && !!e && "object" in e,
+            )?.object
+        : undefined;
+    if (inner) fieldNames(inner, out);
+  }
+  return out;
+}
+
+/**
+ * Descriptions are written once, with the schema's camelCase field names; in Terraform's schema (and so in
+ * `terraform providers schema`, CDKTF's JSDoc and the registry docs) those names read as the attributes are
+ * spelled: `allowDeletion` → `allow_deletion`.
+ */
+function tfText(text: string, names: Set<string>): string {
+  return text.replace(/\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b/g, (w) => (names.has(w) ? snakeCase(w) : w));
+}
+
 interface BuildCtx {
+  /** Field names whose mentions in descriptions are spelled as Terraform attributes. */
+  names: Set<string>;
   where: string;
   /** Inside a computed-only parent: every inner attribute is computed-only too. */
   outputOnly: boolean;
@@ -135,7 +159,7 @@ function fieldAttr(key: string, f: Field, ctx: BuildCtx): TfAttr {
     field: key,
     def: f,
     type: tfTypeOf(t),
-    description: f.description,
+    description: tfText(f.description, ctx.names),
     ...flags,
   };
   if (f.secret) {
@@ -155,6 +179,7 @@ function fieldAttr(key: string, f: Field, ctx: BuildCtx): TfAttr {
   }
   if (nesting && inner) {
     const innerCtx: BuildCtx = {
+      names: ctx.names,
       where,
       outputOnly: ctx.outputOnly || !isInput(f),
       topLevel: false,
@@ -179,7 +204,7 @@ function addUnique(attrs: TfAttr[], a: TfAttr, where: string): void {
 
 export function resourceSchema(kind: ResourceKind): TfResourceSchema {
   const where = kind.name;
-  const typeName = `${PROVIDER_NAME}_${kind.tfName}`;
+  const typeName = `${PROVIDER_NAME}_${tfNameOf(kind.name)}`;
   const attrs: TfAttr[] = [];
   const secretInputs: string[] = [];
   const secretOutputs: string[] = [];
@@ -194,8 +219,9 @@ export function resourceSchema(kind: ResourceKind): TfResourceSchema {
     },
     where,
   );
+  const names = fieldNames(kind.fields);
   for (const [key, f] of Object.entries(kind.fields)) {
-    const ctx: BuildCtx = { where, outputOnly: false, topLevel: true, resource: true };
+    const ctx: BuildCtx = { names, where, outputOnly: false, topLevel: true, resource: true };
     const name = snakeCase(key);
     if (f.secret && !isInput(f)) {
       // A secret output: never stored in plain text; sealed to the user's key instead.
@@ -225,7 +251,7 @@ export function resourceSchema(kind: ResourceKind): TfResourceSchema {
           field: key,
           type: "string",
           computed: true,
-          description: `${f.description} Sealed to ${name}_public_key (RSA-OAEP-SHA256 + AES-256-GCM, base64); null when no key was given.`,
+          description: `${tfText(f.description, names)} Sealed to ${name}_public_key (RSA-OAEP-SHA256 + AES-256-GCM, base64); null when no key was given.`,
         },
         where,
       );
@@ -245,29 +271,17 @@ export function resourceSchema(kind: ResourceKind): TfResourceSchema {
           computed: true,
           description:
             `Counts the values of ${name} applied so far. ${name} is write-only (never in plan or state); the ` +
-            `provider keeps only its SHA-256 hash in private state and increments this when the value changes.`,
+            `provider keeps only a salted hash of it in private state and increments this when the value changes.`,
         },
         where,
       );
     }
   }
-  if (kind.irreversibleDelete && !kind.fields[DELETION_FIELD]) {
-    addUnique(
-      attrs,
-      {
-        name: snakeCase(DELETION_FIELD),
-        role: "deletion",
-        type: "bool",
-        optional: true,
-        computed: true,
-        description: `Deleting a ${kind.name} cannot be undone: destroy (or replace) is refused unless this is true. Default false.`,
-      },
-      where,
-    );
-  }
+  if (kind.irreversibleDelete && !kind.fields[DELETION_FIELD]?.local)
+    throw new SchemaError(`${where}: an irreversible kind must declare the local input ${DELETION_FIELD}`);
   return {
     typeName,
-    description: kind.description,
+    description: tfText(kind.description, names),
     attrs,
     type: objectType(attrs),
     kind,
@@ -280,14 +294,16 @@ export function resourceSchema(kind: ResourceKind): TfResourceSchema {
 export function dataSourceSchema(lookup: Lookup): TfDataSchema {
   const where = `lookup ${lookup.name}`;
   const attrs: TfAttr[] = [];
+  const names = fieldNames({ ...lookup.args, ...lookup.result });
   for (const [key, f] of Object.entries(lookup.args)) {
-    addUnique(attrs, fieldAttr(key, f, { where, outputOnly: false, topLevel: true, resource: false }), where);
+    addUnique(attrs, fieldAttr(key, f, { names, where, outputOnly: false, topLevel: true, resource: false }), where);
   }
   for (const [key, f] of Object.entries(lookup.result)) {
     const a = fieldAttr(
       key,
       { ...f, required: false, optional: false },
       {
+        names,
         where,
         outputOnly: true,
         topLevel: true,
@@ -305,8 +321,8 @@ export function dataSourceSchema(lookup: Lookup): TfDataSchema {
     attrs.push(a);
   }
   return {
-    typeName: `${PROVIDER_NAME}_${lookup.tfName}`,
-    description: lookup.description,
+    typeName: `${PROVIDER_NAME}_${tfNameOf(lookup.name)}`,
+    description: tfText(lookup.description, names),
     attrs,
     type: objectType(attrs),
     lookup,
@@ -340,6 +356,15 @@ export function providerConfigSchema(): TfBlockSchema {
       optional: true,
       description:
         "Default Spot account id (act-…) for account-scoped calls. Falls back to SPOTINST_ACCOUNT, then the credentials file.",
+    },
+    {
+      name: "api_share",
+      role: "plain",
+      type: "number",
+      optional: true,
+      description:
+        "Share (0 < x ≤ 1) of each of Spot's rate budgets this provider may use, for a token whose budget other tools " +
+        "share. Falls back to SPOT_IAC_API_SHARE, else 1.",
     },
   ];
   return {

@@ -33,14 +33,32 @@ type PbType = {
 
 let rootCache: any;
 
+/**
+ * The protos as a protobufjs JSON descriptor, set only in the single-executable provider
+ * (scripts/terraform-release.js parses proto/ and substitutes the result at bundle time): the executable
+ * reads nothing from disk, and building the root from JSON skips parsing the proto text on every launch.
+ */
+declare const SPOT_IAC_EMBEDDED_PROTOS: object | undefined;
+
 function protoRoot(): any {
   if (!rootCache) {
-    const loaderDir = path.dirname(require.resolve("@grpc/proto-loader/package.json"));
-    const protobuf = require(require.resolve("protobufjs", { paths: [loaderDir] }));
-    const root = new protobuf.Root();
-    root.loadSync([path.join(PROTO_DIR, "tfplugin6.proto"), path.join(PROTO_DIR, "grpc_controller.proto")], {
-      keepCase: true,
-    });
+    let root: any;
+    if (typeof SPOT_IAC_EMBEDDED_PROTOS !== "undefined") {
+      // Bundled: one protobufjs copy is inside the bundle. Its optional `long` is looked up at run time
+      // through an eval'd require, which cannot see bundled modules; hand it over so int64 fields decode
+      // as they do outside the bundle.
+      const protobuf = require("protobufjs");
+      protobuf.util.Long = require("long");
+      protobuf.configure();
+      root = protobuf.Root.fromJSON(SPOT_IAC_EMBEDDED_PROTOS);
+    } else {
+      const loaderDir = path.dirname(require.resolve("@grpc/proto-loader/package.json"));
+      const protobuf = require(require.resolve("protobufjs", { paths: [loaderDir] }));
+      root = new protobuf.Root();
+      root.loadSync([path.join(PROTO_DIR, "tfplugin6.proto"), path.join(PROTO_DIR, "grpc_controller.proto")], {
+        keepCase: true,
+      });
+    }
     root.resolveAll();
     rootCache = root;
   }

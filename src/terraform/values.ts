@@ -3,9 +3,8 @@
  * undefined for absent). Conversion follows the field's declared type, so nested objects, lists, sets and
  * maps of objects map their attribute names too.
  */
-import type { FieldType, Fields } from "../resources/schema";
-import { snakeCase } from "../resources/schema";
-import type { Props } from "../resources/types";
+import type { FieldType, Fields, Props } from "../core";
+import { snakeCase } from "../core";
 import { UNKNOWN, normalizeNumber } from "./codec";
 import type { TfAttr } from "./schema";
 
@@ -100,28 +99,6 @@ export function fillUnknowns(planned: unknown, actual: unknown): unknown {
     return r;
   }
   return planned;
-}
-
-/** Paths (dotted engine field paths, e.g. "tags" or "policies.0") whose value is unknown. */
-export function unknownPaths(v: unknown, prefix = ""): string[] {
-  if (v === UNKNOWN) return [prefix];
-  const out: string[] = [];
-  if (Array.isArray(v)) v.forEach((e, i) => out.push(...unknownPaths(e, prefix ? `${prefix}.${i}` : String(i))));
-  else if (v && typeof v === "object") {
-    for (const [k, e] of Object.entries(v as Props)) out.push(...unknownPaths(e, prefix ? `${prefix}.${k}` : k));
-  }
-  return out;
-}
-
-/** A copy without unknown values (object keys dropped, list elements kept out). */
-export function withoutUnknowns<T>(v: T): T {
-  if (Array.isArray(v)) return v.filter((e) => e !== UNKNOWN).map(withoutUnknowns) as T;
-  if (v && typeof v === "object") {
-    const r: Props = {};
-    for (const [k, e] of Object.entries(v as Props)) if (e !== UNKNOWN) r[k] = withoutUnknowns(e);
-    return r as T;
-  }
-  return v;
 }
 
 export type PathStep = { attribute_name: string } | { element_key_string: string } | { element_key_int: number };

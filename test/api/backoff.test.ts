@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_RETRY, retryDelay, serverWaitMs, type RetryPolicy } from "../../src/api";
+import { backoffDelay, DEFAULT_RETRY, retryDelay, serverWaitMs, shouldRetry, type RetryPolicy } from "../../src/api";
 import { retryPolicy } from "../../src/api/backoff";
 
 const policy: RetryPolicy = { maxAttempts: 6, maxElapsedMs: 10_000, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -78,5 +78,65 @@ describe("retryDelay bounds", () => {
     expect(retryPolicy({ baseDelayMs: 5000, maxDelayMs: 100 }).baseDelayMs).toBe(100);
     expect(() => retryPolicy({ maxAttempts: 1.5 })).toThrow(/maxAttempts/);
     expect(() => retryPolicy({ maxDelayMs: -1 })).toThrow(/maxDelayMs/);
+  });
+});
+
+describe("shouldRetry (the retry decision)", () => {
+  const base = {
+    safeToResend: true,
+    canFind: false,
+    ambiguous: false,
+    mayStillApply: false,
+    failures: 1,
+    elapsedMs: 0,
+  };
+  const half = () => 0.5;
+
+  test("answers that would come out the same are not retried", () => {
+    expect(shouldRetry({ ...base, kind: "final" }, policy, half)).toEqual({ action: "fail" });
+  });
+
+  test("reads and idempotent writes retry every transient failure", () => {
+    for (const kind of ["rate-limited", "not-sent", "server", "broken", "timeout"] as const) {
+      const v = shouldRetry({ ...base, kind, ambiguous: kind !== "rate-limited" && kind !== "not-sent" }, policy, half);
+      expect(v).toMatchObject({ action: "retry", find: false, resend: true });
+    }
+  });
+
+  test("a create that may have committed is never re-sent blind", () => {
+    const create = { ...base, safeToResend: false, ambiguous: true };
+    expect(shouldRetry({ ...create, kind: "server" }, policy, half)).toEqual({ action: "fail" });
+    // With findExisting: look first, then send again.
+    expect(shouldRetry({ ...create, kind: "server", canFind: true }, policy, half)).toMatchObject({
+      action: "retry",
+      find: true,
+      resend: true,
+    });
+    // Timed out: the server may still be creating it; only look.
+    expect(shouldRetry({ ...create, kind: "timeout", canFind: true, mayStillApply: true }, policy, half)).toMatchObject(
+      { action: "retry", find: true, resend: false },
+    );
+  });
+
+  test("a create that nothing can have applied (429, refused) is retried without a check", () => {
+    for (const kind of ["rate-limited", "not-sent"] as const)
+      expect(shouldRetry({ ...base, safeToResend: false, kind }, policy, half)).toMatchObject({
+        action: "retry",
+        find: false,
+        resend: true,
+      });
+  });
+
+  test("at the bounds it stops, and a create still asks findExisting one last time", () => {
+    const v = shouldRetry(
+      { ...base, safeToResend: false, ambiguous: true, canFind: true, kind: "broken", failures: policy.maxAttempts },
+      policy,
+      half,
+    );
+    expect(v).toMatchObject({ action: "stop", find: true });
+    expect(shouldRetry({ ...base, kind: "rate-limited", hintMs: 5_000 }, policy, half)).toMatchObject({
+      action: "stop",
+      find: false,
+    });
   });
 });

@@ -173,4 +173,24 @@ describe("resolveConfig errors", () => {
     expect(() => new SpotClient({ token: "abcdef-1", retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/);
     expect(() => new SpotClient({ token: "abcdef-1", frontend: "x" as never })).toThrow(/frontend/);
   });
+
+  test("apiShare: the option, else SPOT_IAC_API_SHARE (a fraction or a percentage), else 1; out of range is refused", () => {
+    const saved = process.env.SPOT_IAC_API_SHARE;
+    try {
+      delete process.env.SPOT_IAC_API_SHARE;
+      expect(new SpotClient({ token: "abcdef-1" }).apiShare).toBe(1);
+      process.env.SPOT_IAC_API_SHARE = "50%";
+      expect(new SpotClient({ token: "abcdef-1" }).apiShare).toBe(0.5);
+      process.env.SPOT_IAC_API_SHARE = "0.25";
+      expect(new SpotClient({ token: "abcdef-1" }).apiShare).toBe(0.25);
+      expect(new SpotClient({ token: "abcdef-1", apiShare: 0.8 }).apiShare).toBe(0.8);
+      process.env.SPOT_IAC_API_SHARE = "2";
+      expect(() => new SpotClient({ token: "abcdef-1" })).toThrow(/SPOT_IAC_API_SHARE.*0 < x ≤ 1/);
+      delete process.env.SPOT_IAC_API_SHARE;
+      expect(() => new SpotClient({ token: "abcdef-1", apiShare: 0 })).toThrow(/apiShare/);
+    } finally {
+      if (saved === undefined) delete process.env.SPOT_IAC_API_SHARE;
+      else process.env.SPOT_IAC_API_SHARE = saved;
+    }
+  });
 });

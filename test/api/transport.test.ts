@@ -302,7 +302,7 @@ describe("reads: coalescing, cache, not-found", () => {
     expect(c.counters.cacheHits).toBe(1);
   });
 
-  test("a write invalidates the collection it touches", async () => {
+  test("a write updates the cached list it changes, and drops the lists it cannot tell", async () => {
     spot.reset((req) => (req.method === "GET" ? { items: accounts } : { items: [] }));
     const c = client();
     await c.accounts.list();
@@ -310,10 +310,15 @@ describe("reads: coalescing, cache, not-found", () => {
     expect(spot.count("GET", "/setup/account")).toBe(1);
     await c.users.listOrganization();
     await c.accounts.update("act-00000001", { name: "renamed" });
-    await c.accounts.list();
-    expect(spot.count("GET", "/setup/account")).toBe(2);
+    // The rename is applied to the cached list: no second read, and the list shows it.
+    expect((await c.accounts.list()).map((a) => a.name)).toEqual(["renamed", "two", "three"]);
+    expect(spot.count("GET", "/setup/account")).toBe(1);
     await c.users.listOrganization(); // untouched by an account rename
     expect(spot.count("GET", "/setup/organization/user")).toBe(1);
+    // Linking AWS may set the account's providerExternalId, which only Spot knows: the list is read again.
+    await c.credentials.setAws("act-00000002", { iamRole: "arn:aws:iam::123456789012:role/Spot" });
+    await c.accounts.list();
+    expect(spot.count("GET", "/setup/account")).toBe(2);
   });
 
   test("a read in flight during a write is neither joined afterwards nor cached", async () => {
@@ -394,9 +399,11 @@ describe("pacing and the concurrency cap", () => {
       };
     });
     const c = client({ cacheTtlMs: 0 });
+    // One answer teaches the budget; then a burst larger than it.
+    await c.users.accountMappings("first@example.com");
     await Promise.all(Array.from({ length: 8 }, (_, i) => c.users.accountMappings(`u${i}@example.com`)));
     expect(c.counters.rateLimited).toBe(0);
-    expect(spot.seen).toHaveLength(8);
+    expect(spot.seen).toHaveLength(9);
     expect(c.counters.pacedWaits).toBeGreaterThan(0);
   });
 
@@ -429,9 +436,10 @@ describe("pacing and the concurrency cap", () => {
       };
     });
     const c = client({ cacheTtlMs: 0, maxConcurrency: 4 });
+    await c.users.accountMappings("first@example.com");
     await Promise.all(Array.from({ length: 12 }, (_, i) => c.users.accountMappings(`r${i}@example.com`)));
     expect(c.counters.rateLimited).toBe(0);
-    expect(spot.seen).toHaveLength(12);
+    expect(spot.seen).toHaveLength(13);
   });
 
   test("at most maxConcurrency requests are in flight", async () => {

@@ -15,6 +15,8 @@ Testing.setupJest();
 
 const AZURE_SECRET = "azure-secret-7c1e9b2f4d";
 const emu = withEmulator();
+// Several terraform processes per test: room for a loaded two-core machine (the default is 60 s).
+jest.setTimeout(180_000);
 
 describeWithMirror("examples/cdktf-app synthesized and applied with terraform", () => {
   let wd: Workdir;

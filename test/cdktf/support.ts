@@ -1,37 +1,31 @@
 /**
  * Shared by the CDKTF app test and the Terraform end-to-end tests: a working directory whose Terraform
- * CLI configuration points at a filesystem mirror written by `spot-iac terraform install` (installMirror), so
- * `terraform init` installs the real provider offline and Terraform launches it as a child process
- * (bin/terraform-provider-spot → dist/). Each Workdir has its own TF_CLI_CONFIG_FILE, HOME,
+ * CLI configuration points at a filesystem mirror holding the released provider executable (the single
+ * executable application of scripts/terraform-release.js, built once per content hash and installed with
+ * installMirror, as `spot-iac terraform install` does), so `terraform init` installs it offline and Terraform
+ * launches it as a child process, with no Node.js involved. Each Workdir has its own TF_CLI_CONFIG_FILE, HOME,
  * CHECKPOINT_DISABLE=1 and TF_IN_AUTOMATION=1.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { installMirror } from "../../src/terraform/install";
-import { Workdir, terraformPath } from "../terraform/support";
+import { cliConfigBlock } from "../../src/terraform/install";
+import { Workdir, providerRelease, terraformPath } from "../terraform/support";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
-export const providerBuilt = fs.existsSync(path.join(ROOT, "dist", "terraform", "main.js"));
 
-/** `describe` when terraform is on PATH and the provider is built; otherwise a visible SKIP line. */
+/** `describe` when terraform is on PATH; otherwise a visible SKIP line. */
 export function describeWithMirror(name: string, fn: () => void): void {
-  const missing = !terraformPath
-    ? "terraform is not on PATH"
-    : !providerBuilt
-      ? "the provider is not built (dist/terraform/main.js; run npm run build)"
-      : undefined;
-  if (!missing) describe(name, fn);
+  if (terraformPath) describe(name, fn);
   else {
-    process.stdout.write(`SKIP ${name}: ${missing}\n`);
+    process.stdout.write(`SKIP ${name}: terraform is not on PATH\n`);
     describe.skip(name, fn);
   }
 }
 
-/** A Workdir whose CLI configuration installs spot-iac/spot from a mirror inside it. */
+/** A Workdir whose CLI configuration installs spot-iac/spot from the release's mirror. */
 export function mirrorWorkdir(env: NodeJS.ProcessEnv = {}): Workdir {
   const wd = new Workdir({ SPOT_IAC_LOG: "", TF_LOG: "", ...env });
-  const mirror = installMirror(path.join(wd.dir, "mirror"));
-  fs.writeFileSync(wd.env.TF_CLI_CONFIG_FILE!, mirror.cliConfig);
+  fs.writeFileSync(wd.env.TF_CLI_CONFIG_FILE!, cliConfigBlock(providerRelease().mirror));
   return wd;
 }
 

@@ -3,68 +3,18 @@
  * plan → apply → drift → out-of-band change → repair → audit; prune; a fault mid-apply then a converging
  * re-run; bad files rejected with positions; stable Markdown and JSON.
  */
-import { appendFileSync, copyFileSync, readFileSync, statSync } from "node:fs";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SpotClient } from "../../src/api";
-import { applyCommand, auditCommand, planCommand } from "../../src/cli/gitops/commands";
-import type { Deps } from "../../src/cli/gitops/commands";
 import { withEmulator } from "../support/emulator";
-import { capture, tempDir } from "./fixtures/helpers";
+import { requests, scenario as twoOrganizations } from "./fixtures/scenario";
 
 const emu = withEmulator();
-const EXAMPLE = join(__dirname, "../../examples/gitops/spot.yaml");
 
-function gcpKey(): string {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
-  return JSON.stringify({
-    type: "service_account",
-    project_id: "analytics-prod",
-    private_key_id: randomBytes(20).toString("hex"),
-    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    client_email: "spot@analytics-prod.iam.gserviceaccount.com",
-    client_id: "123456789012345678901",
-  });
-}
-
-const SECRETS = {
-  AZURE_CLIENT_SECRET: "azure-client-secret-e2e",
-  GCP_SERVICE_ACCOUNT_KEY: gcpKey(),
-  ALICE_PASSWORD: "Alice-Passw0rd-e2e!",
-};
-
-/** Two fresh organizations and a working directory holding a copy of the file. */
+/** Two fresh organizations and a working directory holding the file (default: the example). */
 async function scenario(spec?: string) {
-  const platform = await emu.control.bootstrap({ organizationName: `Platform ${randomBytes(3).toString("hex")}` });
-  const data = await emu.control.bootstrap({ organizationName: `Data ${randomBytes(3).toString("hex")}` });
-  const tmp = tempDir();
-  const env: NodeJS.ProcessEnv = {
-    SPOTINST_BASE_URL: emu.url,
-    SPOT_TOKEN_PLATFORM: platform.token,
-    SPOT_TOKEN_DATA: data.token,
-    ...SECRETS,
-  };
-  const cap = capture(env, tmp.dir);
-  if (spec === undefined) copyFileSync(EXAMPLE, join(tmp.dir, "spot.yaml"));
-  else tmp.write("spot.yaml", spec);
-  const deps: Deps = { io: cap.io };
-  const client = new SpotClient({ token: platform.token, baseUrl: emu.url, frontend: "sdk", cacheTtlMs: 0 });
-  const run = {
-    plan: async (o: { json?: boolean; markdown?: boolean } = {}) => (
-      cap.clear(),
-      planCommand({ file: "spot.yaml", ...o }, deps)
-    ),
-    drift: async (o: { json?: boolean } = {}) => (
-      cap.clear(),
-      planCommand({ file: "spot.yaml", mode: "drift", ...o }, deps)
-    ),
-    apply: async () => (cap.clear(), applyCommand({ file: "spot.yaml", autoApprove: true }, deps)),
-    audit: async (runId: string, o: { json?: boolean } = {}) => (
-      cap.clear(),
-      auditCommand({ run: runId, file: "spot.yaml", ...o }, deps)
-    ),
-  };
-  return { platform, data, tmp, env, cap, deps, client, ...run };
+  const s = await twoOrganizations(emu, { spec });
+  return { ...s, client: s.platform.client, tmp: { dir: s.dir, write: s.write } };
 }
 
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -85,17 +35,16 @@ describe("the example file, end to end", () => {
   beforeAll(async () => {
     s = await scenario();
   });
-  afterAll(() => s.tmp.cleanup());
 
   it("plans 17 creates across both organizations", async () => {
     const r = await s.plan();
     expect(r.code).toBe(0);
     const out = s.cap.out();
     expect(out).toContain("Plan: 17 to create, 0 to update, 0 to replace, 0 to delete.");
-    expect(out).toMatch(/Organization platform\n/);
+    expect(out).toContain(`Organization platform (${s.platform.organizationId})\n`);
     expect(out).toContain("clientSecret: (secret)");
     expect(out).toContain("serviceAccountKey: (secret)");
-    for (const v of Object.values(SECRETS)) expect(out).not.toContain(v);
+    for (const v of Object.values(s.secrets)) expect(out).not.toContain(v);
   });
 
   it("applies, writes the programmatic user's token to a 0600 file, and nothing else shows it", async () => {
@@ -108,11 +57,16 @@ describe("the example file, end to end", () => {
     const token = readFileSync(tokenFile, "utf8").trim();
     expect(token.length).toBeGreaterThan(20);
     const journal = readFileSync(join(s.tmp.dir, ".spot-iac/journal.jsonl"), "utf8");
-    for (const v of [token, ...Object.values(SECRETS), s.env.SPOT_TOKEN_PLATFORM!, s.env.SPOT_TOKEN_DATA!]) {
+    for (const v of [token, ...Object.values(s.secrets), s.env.SPOT_TOKEN_PLATFORM!, s.env.SPOT_TOKEN_DATA!]) {
       expect(s.cap.out()).not.toContain(v);
       expect(journal).not.toContain(v);
     }
-    expect(journal.trim().split("\n")).toHaveLength(17);
+    // 17 changes, and one inventory per organization: what the file manages.
+    expect(s.journal()).toHaveLength(17);
+    expect(s.inventories().map((i) => [i.organization, Object.values(i.ids).flat().length])).toEqual([
+      ["platform", 12],
+      ["data", 5],
+    ]);
     // Live objects, as Spot sees them.
     const prod = await accountId(s, "prod");
     const aws = await s.client.credentials.getAws(prod);
@@ -178,7 +132,7 @@ describe("the example file, end to end", () => {
   });
 
   it("a changed secret is seen through the journal's hash and shown only as (secret)", async () => {
-    s.env.AZURE_CLIENT_SECRET = "azure-client-secret-rotated";
+    s.env.SPOT_SECRET_AZURE_CLIENT_SECRET = "azure-client-secret-rotated";
     const d = await s.drift({ json: true });
     expect(d.code).toBe(2);
     const changes = JSON.parse(s.cap.out()).organizations[0].changes;
@@ -195,7 +149,7 @@ describe("the example file, end to end", () => {
     expect((await s.drift()).code).toBe(0);
     const journal = readFileSync(join(s.tmp.dir, ".spot-iac/journal.jsonl"), "utf8");
     expect(journal).not.toContain("azure-client-secret");
-    s.env.AZURE_CLIENT_SECRET = SECRETS.AZURE_CLIENT_SECRET;
+    s.env.SPOT_SECRET_AZURE_CLIENT_SECRET = s.secrets.SPOT_SECRET_AZURE_CLIENT_SECRET;
     expect((await s.apply()).code).toBe(0);
   });
 
@@ -239,7 +193,7 @@ organizations:
 `;
 
 describe("prune", () => {
-  it("deletes only undeclared objects of the listed sections, never an admin, and shows it loudly first", async () => {
+  it("deletes undeclared objects of the listed sections (console-made ones with --prune-unmanaged), never an admin, and shows it loudly first", async () => {
     const s = await scenario(SMALL.replace("PRUNE", "prune: false"));
     expect((await s.apply()).code).toBe(0);
     await s.client.users.create({ email: "stray@example.com", firstName: "Stray", lastName: "User" });
@@ -251,9 +205,15 @@ describe("prune", () => {
     expect(s.cap.out()).toContain("No changes: live state matches the file.");
 
     s.tmp.write("spot.yaml", SMALL.replace("PRUNE", "prune: [users, accessPolicies]"));
-    await s.plan({ markdown: true });
-    expect(s.cap.out()).toContain("> **2 objects will be deleted** (prune).");
+    // Made in the console, never by this file: kept unless the pipeline says otherwise.
     await s.plan();
+    expect(s.cap.out()).toContain("No changes: live state matches the file.");
+    expect(s.cap.out()).toContain(
+      "warning: prune: 1 undeclared AccessPolicy object is kept: this file never managed it (no inventory in its journal); the pipeline can pass --prune-unmanaged to delete it too",
+    );
+    await s.plan({ markdown: true, pruneUnmanaged: true });
+    expect(s.cap.out()).toContain("> **2 objects will be deleted** (prune).");
+    await s.plan({ pruneUnmanaged: true });
     const out = s.cap.out();
     expect(out).toContain("!! 2 objects will be DELETED");
     expect(out).toMatch(/- AccessPolicy legacy \(pol-\w+\) will be DELETED — not declared; prune: accessPolicies/);
@@ -262,12 +222,11 @@ describe("prune", () => {
       /warning: prune: User admin@example.com \(u-\w+\) is kept: organization admins are never pruned/,
     );
     expect(out.indexOf("will be DELETED")).toBeLessThan(out.indexOf("unchanged"));
-    const r = await s.apply();
+    const r = await s.apply({ pruneUnmanaged: true });
     expect(r.code).toBe(0);
     expect((await s.client.users.listOrganization()).map((u) => u.email)).not.toContain("stray@example.com");
     expect((await s.client.access.policies.findByName("legacy")).length).toBe(0);
     expect((await s.drift()).code).toBe(0);
-    s.tmp.cleanup();
   });
 });
 
@@ -303,7 +262,6 @@ describe("faults", () => {
       "create UserAttachment",
     ]);
     expect((await s.drift()).code).toBe(0);
-    s.tmp.cleanup();
   });
 
   it("a create that commits before the connection drops is not duplicated", async () => {
@@ -320,7 +278,6 @@ describe("faults", () => {
     expect(a.code).toBe(0);
     expect((await s.client.users.listOrganization()).filter((u) => u.email === "alice@example.com")).toHaveLength(1);
     expect((await s.drift()).code).toBe(0);
-    s.tmp.cleanup();
   });
 });
 
@@ -338,37 +295,30 @@ describe("bad files, with the real registry", () => {
     await emu.control.resetStats();
     const r = await s.plan();
     expect(r.code).toBe(1);
-    const err = s.cap.err();
-    const lines = err.trim().split("\n");
-    expect(lines).toEqual([
+    const err = s.rel(s.cap.err());
+    // Every problem of the file in one pass, the dangling reference included.
+    expect(err.trim().split("\n")).toEqual([
+      "spot.yaml:5:5: organizations[0].token: inline tokens are not allowed; remove it: the pipeline passes this organization's token in the environment variable SPOT_TOKEN_PLATFORM (pattern SPOT_TOKEN_{LABEL})",
       expect.stringMatching(
-        /spot\.yaml:5:5: organizations\[0\]\.token: inline tokens are not allowed; write `tokenEnv: NAME`/,
+        /^spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "clientId"/,
       ),
       expect.stringMatching(
-        /spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "clientId"/,
+        /^spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "tenantId"/,
       ),
       expect.stringMatching(
-        /spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "tenantId"/,
+        /^spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "subscriptionId"/,
       ),
       expect.stringMatching(
-        /spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "subscriptionId"/,
+        /^spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "expirationDate"/,
       ),
-      expect.stringMatching(
-        /spot\.yaml:8:9: organizations\[0\]\.accounts\[0\]\.azure: missing required key "expirationDate"/,
-      ),
-      expect.stringMatching(
-        /spot\.yaml:9:11: organizations\[0\]\.accounts\[0\]\.azure\.clientSecret: "clientSecret" is a secret and is never written inline; use clientSecretEnv: NAME/,
-      ),
-      expect.stringMatching(
-        /spot\.yaml:10:9: organizations\[0\]\.accounts\[0\]\.slackNotificationChannel: unknown key "slackNotificationChannel" \(did you mean "slackNotificationChannels"\?\)/,
-      ),
-      expect.stringMatching(
-        /spot\.yaml:13:20: organizations\[0\]\.users\[0\]\.firstName: expected a string, got a list/,
-      ),
-      "8 problems in spot.yaml; nothing was sent to Spot.",
+      'spot.yaml:9:11: organizations[0].accounts[0].azure.clientSecret: "clientSecret" is a secret and is never written inline; use clientSecretEnv: NAME (an environment variable) or clientSecretFile: PATH',
+      'spot.yaml:10:9: organizations[0].accounts[0].slackNotificationChannel: unknown key "slackNotificationChannel" (did you mean "slackNotificationChannels"?); expected one of name, slackNotificationChannels, allowDeletion, id, awsExternalId, aws, azure, gcp',
+      "spot.yaml:13:20: organizations[0].users[0].firstName: expected a string, got a list",
+      'spot.yaml:23:15: organizations[0].userAttachments[0].user: no User named "alicia@example.com" is declared in organization "platform" (declared: alice@example.com); declare it, or write { id: "<id>" } for one this file does not manage',
+      "9 problems in spot.yaml; nothing was sent to Spot.",
     ]);
     expect(err).not.toContain("hunter2");
-    expect((await emu.control.stats()).total).toBe(0);
+    expect((await requests(emu)).total).toBe(0);
 
     s.tmp.write(
       "spot.yaml",
@@ -378,7 +328,6 @@ describe("bad files, with the real registry", () => {
     expect(s.cap.err()).toMatch(
       /spot\.yaml:20:15: organizations\[0\]\.userAttachments\[0\]\.user: no User named "alicia@example.com" is declared in organization "platform" \(declared: alice@example.com\)/,
     );
-    s.tmp.cleanup();
   });
 });
 
@@ -391,6 +340,5 @@ describe("stable output against the emulator", () => {
     expect(mask(s.cap.out())).toMatchSnapshot("markdown");
     await s.plan({ json: true });
     expect(JSON.parse(mask(s.cap.out()))).toMatchSnapshot("json");
-    s.tmp.cleanup();
   });
 });

@@ -18,8 +18,10 @@ export interface Deviation {
   id: string;
   route: string;
   at: string;
-  op: "wrap-array" | "unwrap-array" | "merge" | "rename";
+  op: "wrap-array" | "unwrap-array" | "merge" | "rename" | "add";
   value?: Schema;
+  /** For `add`: the property the spec does not declare that clients decode (added as required). */
+  property?: string;
   from?: string;
   to?: string;
 }
@@ -115,6 +117,13 @@ export function applyDeviation(schema: Schema, d: Deviation): number {
       if (!node.type && !node.properties && !node.items) continue; // pure combinator wrappers
       Object.assign(node, structuredClone(d.value));
       changed++;
+    } else if (d.op === "add") {
+      // Only object schemas that do not declare the property yet: once the spec has it, the patch is stale.
+      if (node.properties && !node.properties[d.property!]) {
+        node.properties[d.property!] = structuredClone(d.value ?? {});
+        node.required = [...(node.required ?? []), d.property!];
+        changed++;
+      }
     } else if (d.op === "rename") {
       if (node.properties?.[d.from!]) {
         node.properties[d.to!] = node.properties[d.from!];
@@ -165,4 +174,16 @@ export class Validators {
     this.cache.set(key, fn);
     return fn;
   }
+}
+
+/** The values at a deviation path (`response.items.[]`) in a recorded answer. */
+export function valuesAt(body: unknown, at: string): unknown[] {
+  let current: unknown[] = [body];
+  for (const step of at.split(".")) {
+    current = current.flatMap((v): unknown[] => {
+      if (step === "[]") return Array.isArray(v) ? v : [];
+      return v !== null && typeof v === "object" && step in v ? [(v as Record<string, unknown>)[step]] : [];
+    });
+  }
+  return current;
 }

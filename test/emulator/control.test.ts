@@ -1,7 +1,7 @@
 /** The control API (/emulator/*) and startEmulator options. */
 import { startEmulator } from "../../src/emulator";
 import { withEmulator } from "../support/emulator";
-import { call, items } from "./http";
+import { call, errorCode, items } from "./http";
 
 const emu = withEmulator({ adminToken: "admin-secret" });
 
@@ -86,6 +86,14 @@ test("startEmulator: real port, token bootstrap of the Default Organization, res
     await e.control.reset();
     expect(await e.control.stats()).toEqual({ requests: {}, total: 0 });
     expect((await call(e.url, "GET", "/setup/account", { token: "boot-token" })).status).toBe(401);
+    // Nothing cached before the reset is served after it: same token, a new organization, the old account gone.
+    const old = items(a)[0].accountId;
+    const again = await e.control.bootstrap({ token: "boot-token" });
+    expect(errorCode(await call(e.url, "GET", `/setup/account/${old}`, { token: "boot-token" }))).toBe(
+      "Account_DOESNT_EXIST",
+    );
+    const listed = items(await call(e.url, "GET", "/setup/account", { token: "boot-token" }));
+    expect(listed.map((x) => x.accountId)).toEqual([again.accountId]);
     // Built-in policy "3" survives a reset.
     const b = await e.control.bootstrap();
     const u = await call(e.url, "PUT", `/setup/user/${b.userId}/policyMapping`, {

@@ -1,12 +1,13 @@
 /**
- * src/pulumi/generated.ts is generated from the schemas: it must be current, and what the generator
- * produces must type-check against the real @pulumi/pulumi types.
+ * src/pulumi/generated.ts is generated from the schemas of the real kinds: it must be current, carry what each
+ * schema says (enums, defaults, what a change does, secrets, irreversible deletes) into doc comments and types, and
+ * type-check against the real @pulumi/pulumi types.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import * as registry from "../../src/resources";
-import { FIXTURE_REGISTRY, ROOT } from "./fixture-env";
+import { ROOT } from "./env";
 
 const gen = require("../../scripts/generate-pulumi-types.js");
 
@@ -29,66 +30,108 @@ function typeErrors(text: string): string[] {
 }
 
 describe("generated Pulumi types", () => {
-  it("src/pulumi/generated.ts is current (run scripts/generate-pulumi-types.js after changing a schema)", async () => {
-    const expected = await gen.generate(registry);
-    expect(fs.readFileSync(gen.OUT, "utf8")).toBe(expected);
+  let text = "";
+  beforeAll(async () => {
+    text = await gen.generate(registry);
   });
 
-  describe("for the fixture kinds", () => {
-    let text = "";
-    beforeAll(async () => {
-      text = await gen.generate(require(FIXTURE_REGISTRY));
-    });
+  /** The body of `export interface <name> … { … }` or `export class <name> … { … }`. */
+  function block(kind: "interface" | "class", name: string): string {
+    const start = text.indexOf(`export ${kind} ${name} `);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return text.slice(start, text.indexOf("\n}\n", start));
+  }
 
-    it("has a typed class per kind with doc comments from the schema", () => {
-      expect(text).toContain("export class Widget extends SpotResource {");
-      expect(text).toContain("export interface WidgetArgs extends SpotResourceArgs {");
-      expect(text).toMatch(
-        /\/\*\*\n {3}\* Region\.\n {3}\*\n {3}\* One of `"eu"`, `"us"`\. Default: `"eu"`\. Changing it replaces the Widget\.\n {3}\*\/\n {2}region\?: pulumi\.Input<"eu" \| "us">;/,
-      );
-      expect(text).toMatch(
-        /Spot cannot change it after creation\. Create a new Widget for the other owner\.\n {3}\*\/\n {2}owner: pulumi\.Input<string>;/,
-      );
-      expect(text).toMatch(
-        /Secret: kept encrypted in Pulumi state and shown as \[secret\]\.\n {3}\*\/\n {2}declare readonly apiKey: pulumi\.Output<string>;/,
-      );
-      expect(text).toContain("tags?: pulumi.Input<pulumi.Input<string>[]>;");
-      expect(text).toContain("declare readonly tags: pulumi.Output<string[] | undefined>;");
-      expect(text).toContain("Deleting a Vault cannot be undone");
-      expect(text).not.toMatch(/\n {2}serial\??:/); // outputs are not arguments
-    });
+  it("src/pulumi/generated.ts is current (run scripts/generate-pulumi-types.js after changing a schema)", () => {
+    expect(fs.readFileSync(gen.OUT, "utf8")).toBe(text);
+  });
 
-    it("has a Promise and an Output function per lookup", () => {
-      expect(text).toContain(
-        "export function getWidgets(args?: GetWidgetsArgs, opts?: LookupOptions): Promise<GetWidgetsResult>",
-      );
-      expect(text).toContain(
-        "export function getWidgetsOutput(args?: GetWidgetsOutputArgs, opts?: LookupOptions): pulumi.Output<GetWidgetsResult>",
-      );
-    });
+  it("has a typed class and arguments per kind, and outputs are not arguments", () => {
+    for (const k of registry.kinds) {
+      expect(text).toContain(`export class ${k.name} extends SpotResource {`);
+      expect(text).toContain(`export interface ${k.name}Args extends SpotResourceArgs {`);
+    }
+    const args = block("interface", "AccountArgs");
+    expect(args).toMatch(/\n {2}name: pulumi\.Input<string>;/);
+    expect(args).not.toMatch(/\n {2}(accountId|organizationId|createdAt)\??:/);
+    expect(block("class", "Account")).toContain("declare readonly accountId: pulumi.Output<string>;");
+  });
 
-    it("type-checks, and typed usage works", () => {
-      const usage = `${text}
-const w = new Widget("w", { name: "a", owner: "o@x.io", region: "us", tags: ["x"] });
-const serial: pulumi.Output<string> = w.serial;
-const names: Promise<string[]> = getWidgets({ region: "eu" }).then((r) => r.names);
-void serial; void names;
-// @ts-expect-error region is an enum
-new Widget("bad", { name: "a", owner: "o@x.io", region: "mars" });
-// @ts-expect-error owner is required
-new Widget("bad2", { name: "a" });
+  it("carries enums, defaults and what a change does into doc comments and types", () => {
+    expect(block("interface", "NotificationPolicyArgs")).toContain(
+      '   * One of `"public"`, `"private"`. Default: `"public"`. Changing it replaces the NotificationPolicy.\n' +
+        "   */\n" +
+        '  privacyLevel?: pulumi.Input<"public" | "private">;',
+    );
+    expect(block("interface", "UserArgs")).toMatch(
+      /Spot cannot change it after creation\. Spot has no API to change it: change the name in the Spot console \(the user's profile\), then update it here to match; or change email to create a new user\.\n {3}\*\/\n {2}firstName: pulumi\.Input<string>;/,
+    );
+    expect(block("interface", "AccountArgs")).toContain(
+      "slackNotificationChannels?: pulumi.Input<pulumi.Input<string>[]>;",
+    );
+    // Computed and stable outputs exist once the object does; other outputs may be absent.
+    expect(block("class", "Account")).toContain("declare readonly slackNotificationChannels: pulumi.Output<string[]>;");
+    expect(block("class", "Account")).toContain("declare readonly cloudProvider: pulumi.Output<string | undefined>;");
+  });
+
+  it("marks secrets and irreversible deletes", () => {
+    expect(block("class", "ProgrammaticUser")).toMatch(
+      /Secret: kept encrypted in Pulumi state and shown as \[secret\]\.\n {3}\*\/\n {2}declare readonly token: pulumi\.Output<string \| undefined>;/,
+    );
+    expect(block("interface", "UserArgs")).toMatch(
+      /Secret: kept encrypted in Pulumi state and shown as \[secret\]\.\n {3}\*\/\n {2}password\?:/,
+    );
+    expect(text).toContain(
+      " * Deleting an Account cannot be undone: it is refused unless `allowDeletion` is true in state.\n */\nexport class Account ",
+    );
+    expect(text).toContain(
+      " * Deleting an Organization cannot be undone: it is refused unless `allowDeletion` is true in state.\n */\nexport class Organization ",
+    );
+    expect(block("class", "User")).not.toContain("cannot be undone");
+  });
+
+  it("has a Promise and an Output function per lookup", () => {
+    for (const l of registry.lookups) {
+      expect(text).toMatch(new RegExp(`export function get${l.name}\\(\\s*args`));
+      expect(text).toMatch(new RegExp(`export function get${l.name}Output\\(\\s*args`));
+    }
+    // Compared without the line breaks prettier chooses.
+    const flat = (t: string) => t.replace(/\s+/g, "").replace(/,\)/g, ")");
+    expect(flat(text)).toContain(
+      flat("export function getAccounts(args?: GetAccountsArgs, opts?: LookupOptions): Promise<GetAccountsResult>"),
+    );
+    expect(flat(text)).toContain(
+      flat(
+        "export function getAccountsOutput(args?: GetAccountsOutputArgs, opts?: LookupOptions): pulumi.Output<GetAccountsResult>",
+      ),
+    );
+  });
+
+  it("type-checks, and typed usage works", () => {
+    const usage = `${text}
+const a = new Account("a", { name: "prod", slackNotificationChannels: ["https://hooks.slack.com/services/T/B/X"] });
+const id: pulumi.Output<string> = a.accountId;
+new UserAttachment("ua", { accountId: a.id, userEmail: "jane@example.com", role: "editor" });
+const ids: Promise<string[]> = getAccounts({ name: "prod" }).then((r) => r.accountIds ?? []);
+void id; void ids;
+// @ts-expect-error role is an enum
+new UserAttachment("bad", { accountId: a.id, userEmail: "jane@example.com", role: "owner" });
+// @ts-expect-error name is required
+new Account("bad2", {});
+// @ts-expect-error accountId is an output, not an argument
+new Account("bad3", { name: "x", accountId: "act-1" });
 `;
-      expect(typeErrors(usage)).toEqual([]);
-    });
+    expect(typeErrors(usage)).toEqual([]);
   });
 
   it("refuses a field name the front-end reserves", () => {
+    const account = registry.kindByName("Account");
     const kind = {
-      ...require(FIXTURE_REGISTRY).kinds[0],
-      fields: { connection: { type: "string", optional: true, description: "x" } },
+      ...account,
+      fields: { ...account.fields, connection: { type: "string", optional: true, description: "x" } },
     };
     expect(() => gen.render({ kinds: [kind], lookups: [] })).toThrow(
-      'Widget.connection: "connection" is reserved by the Pulumi front-end',
+      'Account.connection: "connection" is reserved by the Pulumi front-end',
     );
   });
 });

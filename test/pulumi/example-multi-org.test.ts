@@ -5,14 +5,14 @@
  * secret output; state holds no plaintext secret; every change is in Spot's audit log by the run id.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
 import { destroy, loadState, up, type EngineOptions } from "../support/pulumi-engine";
-import { ROOT } from "./fixture-env";
+import { ROOT, withTempDir, writes } from "./env";
 
 const emu = withEmulator();
+const tmp = withTempDir("spot-example-");
 const EXAMPLE = path.join(ROOT, "examples", "pulumi-multi-org");
 const RUN_1 = "pulumi-example-run-1";
 let orgB: { token: string; organizationId: string };
@@ -32,18 +32,12 @@ function program(): () => Promise<Record<string, unknown>> {
   };
 }
 
-function writes(stats: { requests: Record<string, number> }): number {
-  return Object.entries(stats.requests)
-    .filter(([route]) => !route.startsWith("GET "))
-    .reduce((n, [, c]) => n + c, 0);
-}
-
 beforeAll(async () => {
   const boot = await emu.control.bootstrap({ organizationName: "Org B", adminEmail: "admin-b@example.com" });
   orgB = { token: boot.token, organizationId: boot.organizationId };
   a = new SpotClient({ token: emu.token, baseUrl: emu.url });
   b = new SpotClient({ token: orgB.token, baseUrl: emu.url });
-  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "spot-example-")), "state.json");
+  const stateFile = path.join(tmp.path, "state.json");
   opts = (runId) => ({
     stateFile,
     project: "spot-multi-org",
@@ -136,9 +130,16 @@ describe("examples/pulumi-multi-org", () => {
     expect(r.outputs.ciToken).toBe(outputs.ciToken); // kept: Spot returns it only once
   });
 
-  it("destroy refuses to delete the accounts (irreversible) without allowDeletion", async () => {
+  it("destroy refuses to delete the accounts (irreversible) without allowDeletion, after deleting what it may", async () => {
     await expect(destroy(opts("pulumi-example-run-3"))).rejects.toThrow(
-      /Account act-\S+: deleting an Account cannot be undone, so spot-iac refused\. To delete it, set allowDeletion: true/,
+      /^Account act-\S+: the change deletes it, and deleting an? Account cannot be undone; .*To allow it, first set allowDeletion: true and run pulumi up/,
     );
+    // Dependents go first: what was deleted before the refusal is out of state; every account is still there.
+    const left = loadState(opts("x").stateFile).map((r) => r.name);
+    for (const n of ["a-prod", "a-staging", "b-prod"]) expect(left).toContain(n);
+    expect((await a.accounts.list()).map((x) => x.accountId)).toEqual(
+      expect.arrayContaining([outputs.orgAProdAccountId, outputs.orgAStagingAccountId]),
+    );
+    expect((await b.accounts.list()).map((x) => x.accountId)).toContain(outputs.orgBProdAccountId);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * One sample per registered resource kind, for the generic tests that drive every kind through the real
  * Pulumi provider host. A kind registered in src/resources/index.ts without a sample here fails those tests:
- * add one (valid create inputs, an in-place update if the kind has updatable fields, a bad input).
+ * add one (valid create inputs, a bad input, and either an in-place update when the kind has a field Spot
+ * updates in place, or else a change Spot cannot make in place).
  */
 import { generateKeyPairSync } from "node:crypto";
 
@@ -17,8 +18,13 @@ export interface SampleEnv {
 
 export interface Sample {
   inputs: Record<string, unknown>;
-  /** Changed fields for an in-place update (merged over `inputs`). */
+  /** Changed fields for an in-place update (merged over `inputs`): required when the kind has an updatable field. */
   update?: Record<string, unknown>;
+  /**
+   * For a kind without any field Spot updates in place: changed fields (merged over `inputs`) whose change is
+   * planned as a replacement or refused.
+   */
+  fixed?: Record<string, unknown>;
   /** A bad value and the field the check must name. */
   bad: { inputs: Record<string, unknown>; field: string };
   /**
@@ -38,6 +44,7 @@ const gcpKeys = () => (keys ??= [pem(), pem()]);
 export const samples: Record<string, (env: SampleEnv) => Sample> = {
   Organization: () => ({
     inputs: { name: "pulumi-child-org" },
+    fixed: { name: "pulumi-child-org-renamed" },
     bad: { inputs: { name: "1234" }, field: "name" },
     afterDelete: "unreadable",
   }),
@@ -49,6 +56,7 @@ export const samples: Record<string, (env: SampleEnv) => Sample> = {
   }),
   AwsExternalId: (env) => ({
     inputs: { accountId: env.accounts.aws },
+    fixed: { accountId: env.accounts.gcp },
     bad: { inputs: { accountId: "12345" }, field: "accountId" },
     afterDelete: "forgotten",
   }),

@@ -1,16 +1,28 @@
+/**
+ * AccessPolicy against the emulator, through the core lifecycle: the full lifecycle, reads served by one list
+ * call, actions verified against Spot's catalogue at plan time (and again before a create), taken names, a lost
+ * create answer, a policy deleted out of band.
+ */
 import { accessPolicy } from "../../src/resources/access-policy";
+import { adopt, apply, plan, readLive } from "../../src/core";
 import { withEmulator } from "../support/emulator";
 import {
-  checked,
   contextFor,
   errorOf,
+  expectOutcome,
   expectRejectedBeforeApi,
   failuresOf,
+  requests,
   runLifecycle,
   expectSchemaConventions,
 } from "./helpers";
 
 const emu = withEmulator();
+
+const create = (ctx: ReturnType<typeof contextFor>, desired: Record<string, unknown>) =>
+  apply({ kind: accessPolicy, ctx, action: "create", desired });
+const remove = (ctx: ReturnType<typeof contextFor>, id: string) =>
+  apply({ kind: accessPolicy, ctx, action: "delete", id });
 
 const base = {
   name: "ops-read",
@@ -51,14 +63,14 @@ test("lifecycle: create, drift, update, adopt, delete", async () => {
 test("reads of many policies cost one list call", async () => {
   const ctx = contextFor(emu);
   const ids: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    ids.push((await accessPolicy.create(ctx, checked(accessPolicy, { ...base, name: `bulk-${i}` }))).id);
-  }
+  for (let i = 0; i < 3; i++) ids.push((await create(ctx, { ...base, name: `bulk-${i}` })).id!);
   const reader = contextFor(emu);
-  await Promise.all(ids.map((id) => accessPolicy.read(reader, id)));
-  await Promise.all(ids.map((id) => accessPolicy.read(reader, id)));
+  const read = () => Promise.all(ids.map((id) => readLive({ kind: accessPolicy, ctx: reader, id })));
+  expect((await read()).map((l) => l?.policyId)).toEqual(ids);
+  await read();
   expect(reader.client.counters.requests["GET /setup/organization/policy"]).toBe(1);
-  for (const id of ids) await accessPolicy.delete(ctx, id, {} as any);
+  expect(reader.client.counters.requests["GET /setup/access/policy/{policyId}"]).toBeUndefined();
+  for (const id of ids) await remove(ctx, id);
 });
 
 test("bad inputs are refused before any API call", async () => {
@@ -88,30 +100,63 @@ test("bad inputs are refused before any API call", async () => {
   expect(failuresOf(accessPolicy, { ...base, bogus: 1 }).bogus).toMatch(/not a known field/);
 });
 
-test("actions missing from Spot's catalogue are refused with a suggestion, before the policy is sent", async () => {
+test("actions missing from Spot's catalogue fail the plan, with a suggestion, and are never sent", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(accessPolicy, {
+  const inputs = {
     ...base,
     name: "typo",
     statements: [{ effect: "ALLOW", actions: ["ocean:updateClustr", "nosuch:*"], resources: ["*"] }],
-  });
-  const before = (await emu.control.stats()).requests["POST /setup/access/policy"] ?? 0;
-  const e = await errorOf(accessPolicy.create(ctx, inputs));
-  expect(e.message).toMatch(
-    /statements\.0\.actions\.0: "ocean:updateClustr" is not an action .*did you mean "ocean:updateCluster"/,
+  };
+  const posts = await requests(emu, "POST /setup/access/policy");
+  const p = await plan({ kind: accessPolicy, desired: inputs, ctx, locate: true });
+  expect(p.action).toBe("create");
+  expect(p.problems).toEqual([
+    {
+      type: "invalid",
+      field: "statements.0.actions.0",
+      message: expect.stringMatching(/"ocean:updateClustr" is not an action .*did you mean "ocean:updateCluster"/),
+    },
+    {
+      type: "invalid",
+      field: "statements.0.actions.1",
+      message: expect.stringMatching(/"nosuch:\*" matches no action/),
+    },
+  ]);
+  // Applied anyway, the create verifies again and sends nothing.
+  const e = await errorOf(create(ctx, inputs));
+  expectOutcome(e, "InvalidInputs");
+  expect(e.failures.map((f: { field: string }) => f.field)).toEqual([
+    "statements.0.actions.0",
+    "statements.0.actions.1",
+  ]);
+  expect(await requests(emu, "POST /setup/access/policy")).toBe(posts);
+  expectOutcome(await errorOf(adopt(accessPolicy, ctx, { inputs })), "NotFound");
+
+  // An update to a typo is caught the same way, before any PUT.
+  const ok = await create(ctx, { ...base, name: "typo-later" });
+  const q = await plan({ kind: accessPolicy, desired: { ...inputs, name: "typo-later" }, id: ok.id, ctx });
+  expect(q.action).toBe("update");
+  expect(q.problems.map((x) => (x.type === "invalid" ? x.field : x.type))).toEqual([
+    "statements.0.actions.0",
+    "statements.0.actions.1",
+  ]);
+  const puts = await requests(emu, "PUT /setup/access/policy/{policyId}");
+  const u = await errorOf(
+    apply({ kind: accessPolicy, ctx, action: "update", id: ok.id, desired: { ...inputs, name: "typo-later" } }),
   );
-  expect(e.message).toMatch(/statements\.0\.actions\.1: "nosuch:\*" matches no action/);
-  expect((await emu.control.stats()).requests["POST /setup/access/policy"] ?? 0).toBe(before);
-  expect(await accessPolicy.find(ctx, inputs)).toBeUndefined();
+  expectOutcome(u, "InvalidInputs");
+  expect(await requests(emu, "PUT /setup/access/policy/{policyId}")).toBe(puts);
+  await remove(ctx, ok.id!);
 });
 
-test("a taken name points to adopt; find matches names without regard to case", async () => {
+test("a taken name is AlreadyExists; adopting matches names without regard to case", async () => {
   const ctx = contextFor(emu);
-  const first = await accessPolicy.create(ctx, checked(accessPolicy, { ...base, name: "Shared" }));
-  const e = await errorOf(accessPolicy.create(ctx, checked(accessPolicy, { ...base, name: "shared" })));
-  expect(e.message).toMatch(/already exists in Spot \(pol-.*adopt/);
-  expect((await accessPolicy.find(ctx, checked(accessPolicy, { ...base, name: "SHARED" })))?.id).toBe(first.id);
-  await accessPolicy.delete(ctx, first.id, first.outputs);
+  const first = await create(ctx, { ...base, name: "Shared" });
+  const e = await errorOf(create(ctx, { ...base, name: "shared" }));
+  expectOutcome(e, "AlreadyExists");
+  expect(e.ids).toEqual([first.id]);
+  expect((await adopt(accessPolicy, ctx, { inputs: { ...base, name: "SHARED" } })).id).toBe(first.id);
+  await remove(ctx, first.id!);
 });
 
 test("a create whose answer is lost is recovered without a duplicate policy", async () => {
@@ -122,22 +167,24 @@ test("a create whose answer is lost is recovered without a duplicate policy", as
     kind: "commit-then-fail",
     status: 503,
   });
-  const { id, outputs } = await accessPolicy.create(ctx, checked(accessPolicy, { ...base, name: "flaky" }));
+  const { id, outputs } = await create(ctx, { ...base, name: "flaky" });
   expect(ctx.client.counters.recovered).toBe(1);
-  expect(outputs.name).toBe("flaky");
+  expect(outputs!.name).toBe("flaky");
   const same = (await contextFor(emu).client.access.policies.list()).filter((p) => p.name === "flaky");
   expect(same.map((p) => p.id)).toEqual([id]);
-  await accessPolicy.delete(ctx, id, outputs);
+  await remove(ctx, id!);
 });
 
-test("deleted out of band: read reports gone", async () => {
+test("deleted out of band: read reports gone, a plan re-creates it", async () => {
   const ctx = contextFor(emu);
-  const { id } = await accessPolicy.create(ctx, checked(accessPolicy, { ...base, name: "gone" }));
-  await contextFor(emu).client.access.policies.delete(id);
+  const desired = { ...base, name: "gone" };
+  const { id } = await create(ctx, desired);
+  await contextFor(emu).client.access.policies.delete(id!);
   // A new run (process) does not share this one's cached list.
   ctx.client.clearCache();
-  expect(await accessPolicy.read(ctx, id)).toBeUndefined();
-  expect(await accessPolicy.find(ctx, checked(accessPolicy, { ...base, name: "gone" }))).toBeUndefined();
+  expect(await readLive({ kind: accessPolicy, ctx, id: id! })).toBeUndefined();
+  expect(await plan({ kind: accessPolicy, desired, id, ctx })).toMatchObject({ action: "create", gone: true });
+  expectOutcome(await errorOf(adopt(accessPolicy, ctx, { inputs: desired })), "NotFound");
 });
 
 test("the schema follows the conventions (documented, refused changes explained, refs)", () => {

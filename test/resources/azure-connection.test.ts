@@ -1,23 +1,29 @@
 /**
- * AzureConnection against the emulator: create (state holds the secret's hash only) → no diff (Spot's date format
- * normalised) → a tenant changed out of band is detected → update → a new secret plans an update by hash → adopt →
- * forget → gone with its account. Secrets never appear in outputs, warnings or errors; bad ids and dates are
- * rejected before any API call.
+ * AzureConnection against the emulator, through the core lifecycle: create (the memory holds the secret's hash
+ * only) → no diff (Spot's date format normalised) → a tenant changed out of band is detected → update (the
+ * unchanged secret keeps its hash) → a new secret plans an update by hash → adopt (the secret unverified, sent once
+ * by a take-over) → forget → gone with its account. Secrets never appear in outputs, plans, warnings or errors;
+ * bad ids and dates are rejected before any API call.
  */
 import { azureConnection } from "../../src/resources/azure-connection";
-import { diffResource } from "../../src/resources";
+import { adopt, apply, memoryOf, plan, readLive, takeOver, type ChangePlan } from "../../src/core";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
 import {
+  Tracked,
   clientFor,
   contextFor,
   errorOf,
-  expectNoDiff,
+  expectNoop,
   expectNoSecret,
+  expectOutcome,
   expectRejectedBeforeApi,
+  expectSchemaConventions,
+  mutations,
+  requests,
   type TestContext,
 } from "./helpers";
-import { checkedFor, rejectedBeforeApi, unique } from "./accounts-helpers";
+import { unique } from "./accounts-helpers";
 import { hashOf } from "../support/secrets";
 
 const emu = withEmulator();
@@ -47,6 +53,15 @@ beforeAll(() => {
   oob = clientFor(emu);
 });
 
+/** What a front-end shows of a plan (the declared inputs are the caller's own, and hold the plaintext). */
+const shown = (p: ChangePlan) => ({
+  changes: p.changes,
+  drift: p.drift,
+  live: p.live,
+  problems: p.problems,
+  basis: p.basis,
+});
+
 async function newAccount(): Promise<string> {
   return (await oob.accounts.create({ name: unique("azure") })).accountId;
 }
@@ -54,17 +69,22 @@ async function newAccount(): Promise<string> {
 test("lifecycle: create, no diff, drift detected and fixed, secret rotated, adopt, forget, gone", async () => {
   const secrets = [SECRET, SECRET_2, CONSOLE_SECRET];
   const accountId = await newAccount();
-  const inputs = checkedFor(azureConnection, inputsFor(accountId));
-  const { id, outputs } = await azureConnection.create(ctx, inputs);
+  const inputs = inputsFor(accountId);
+  const t = new Tracked(azureConnection, ctx);
+  let p = await t.plan(inputs);
+  expect(p.action).toBe("create");
+  const created = await t.execute(inputs, p);
+  const id = created.id!;
   expect(id).toBe(accountId);
-  expect(outputs.clientSecret).toEqual(hashOf(SECRET));
-  expectNoSecret(outputs, secrets);
+  expect(created.outputs!.clientSecret).toEqual(hashOf(SECRET));
+  expect(t.memory.record).toEqual({ clientSecret: hashOf(SECRET) });
+  expectNoSecret(created.outputs, secrets);
 
   ctx.client.clearCache();
-  let live = await azureConnection.read(ctx, id, outputs);
-  expect(live?.expirationDate).not.toBe(inputs.expirationDate); // another format of the same instant
-  expectNoDiff(azureConnection, inputs, live);
-  expectNoSecret(live, secrets);
+  p = await t.plan(inputs);
+  expect(p.live?.expirationDate).not.toBe(inputs.expirationDate); // another format of the same instant
+  expectNoop(p);
+  expectNoSecret(shown(p), secrets);
 
   // The console sets another tenant (and secret): the tenant shows; the secret cannot (Spot never returns it).
   await oob.credentials.setAzure(accountId, {
@@ -75,49 +95,61 @@ test("lifecycle: create, no diff, drift detected and fixed, secret rotated, adop
     expirationDate: "2031-12-31T23:59:00Z",
   });
   ctx.client.clearCache();
-  live = await azureConnection.read(ctx, id, live);
-  const drift = diffResource(azureConnection, inputs, live!);
-  expect(drift.changes).toEqual([{ field: "tenantId", before: OTHER_TENANT, after: TENANT, mode: "update" }]);
-  const fixed = await azureConnection.update(ctx, id, inputs, live!, drift.changes);
-  expect(fixed.tenantId).toBe(TENANT);
-  expectNoDiff(azureConnection, inputs, fixed);
+  p = await t.plan(inputs);
+  expect(p.changes).toEqual([{ field: "tenantId", before: OTHER_TENANT, after: TENANT, mode: "update" }]);
+  const hash = t.memory.record.clientSecret;
+  const fixed = await t.execute(inputs, p);
+  expect(fixed.outputs!.tenantId).toBe(TENANT);
+  // The secret was sent again (Spot takes the credentials whole) but did not change: its hash is kept as is.
+  expect(t.memory.record.clientSecret).toBe(hash);
+  ctx.client.clearCache();
+  expectNoop(await t.plan(inputs));
 
   // A new secret: the hash differs, so an in-place update is planned, shown only as "(secret)".
-  const rotated = checkedFor(
-    azureConnection,
-    inputsFor(accountId, { clientSecret: SECRET_2, expirationDate: "2032-06-30T00:00:00Z" }),
-  );
-  const d = diffResource(azureConnection, rotated, fixed);
-  expect(d.changes).toEqual([
+  const rotated = inputsFor(accountId, { clientSecret: SECRET_2, expirationDate: "2032-06-30T00:00:00Z" });
+  p = await t.plan(rotated);
+  expect(p.changes).toEqual([
     { field: "clientSecret", before: "(secret)", after: "(secret)", mode: "update", secret: true },
-    { field: "expirationDate", before: fixed.expirationDate, after: "2032-06-30T00:00:00Z", mode: "update" },
+    { field: "expirationDate", before: p.live!.expirationDate, after: "2032-06-30T00:00:00Z", mode: "update" },
   ]);
-  expectNoSecret(d, secrets);
-  const updated = await azureConnection.update(ctx, id, rotated, fixed, d.changes);
-  expect(updated.clientSecret).toEqual(hashOf(SECRET_2));
+  expectNoSecret(shown(p), secrets);
+  const updated = await t.execute(rotated, p);
+  expect(updated.outputs!.clientSecret).toEqual(hashOf(SECRET_2));
+  expect(t.memory.record.clientSecret).toEqual(hashOf(SECRET_2));
   ctx.client.clearCache();
-  live = await azureConnection.read(ctx, id, updated);
-  expectNoDiff(azureConnection, rotated, live);
+  expectNoop(await t.plan(rotated));
 
   // Another account is a replacement.
-  expect(diffResource(azureConnection, { ...rotated, accountId: "act-00000000" }, live!).replace).toBe(true);
+  expect(await t.plan({ ...rotated, accountId: "act-00000000" })).toMatchObject({ action: "replace" });
 
-  // Adopt: found by account; with no recorded hash the secret is not compared (nothing to compare with).
-  const found = await azureConnection.find(ctx, rotated);
-  expect(found?.id).toBe(id);
-  expect(found?.outputs.clientSecret).toBeUndefined();
-  expectNoDiff(azureConnection, rotated, found!.outputs);
-  expect((await azureConnection.importById!(ctx, id))?.outputs.tenantId).toBe(TENANT);
+  // Adopt: found by account; with no recorded hash the secret cannot be compared, so it is an unverified change…
+  const found = await adopt(azureConnection, ctx, { inputs: rotated });
+  expect(found.id).toBe(id);
+  expect(found.outputs.clientSecret).toBeUndefined();
+  const ap = await plan({ kind: azureConnection, desired: rotated, id, live: found.outputs });
+  expect(ap.changes).toEqual([
+    { field: "clientSecret", before: "(secret)", after: "(secret)", mode: "update", secret: true, unverified: true },
+  ]);
+  expect((await adopt(azureConnection, ctx, { id })).outputs.tenantId).toBe(TENANT);
+  // … which a take-over sends once and remembers, after which nothing is left to do.
+  const memory = memoryOf();
+  const posts = await requests(emu, "POST /azure/setup/credentials");
+  const taken = await takeOver({ kind: azureConnection, ctx, desired: rotated, by: { id }, secrets: memory });
+  expect(taken.id).toBe(id);
+  expect(await requests(emu, "POST /azure/setup/credentials")).toBe(posts + 1);
+  expect(memory.record).toEqual({ clientSecret: hashOf(SECRET_2) });
+  ctx.client.clearCache();
+  expectNoop(await plan({ kind: azureConnection, desired: rotated, id, ctx, secrets: memory }));
 
-  await rejectedBeforeApi(emu, async () => {
-    await azureConnection.delete(ctx, id, live!);
-    throw new Error("forgotten");
-  });
+  const last = t.state!;
+  const before = await mutations(emu);
+  await t.execute(null, await t.plan(null));
+  expect(await mutations(emu)).toBe(before);
   expect(ctx.warnings.pop()).toMatch(/Azure connection of account .* forgotten, not deleted/);
 
   await oob.accounts.delete(accountId);
   ctx.client.clearCache();
-  expect(await azureConnection.read(ctx, id, live)).toBeUndefined();
+  expect(await readLive({ kind: azureConnection, ctx, id, prior: last })).toBeUndefined();
   expectNoSecret(ctx.warnings, secrets);
 });
 
@@ -130,12 +162,15 @@ test("someone else's service principal is not overwritten; errors never show the
     subscriptionId: "cccccccc-1111-2222-3333-444444444444",
     expirationDate: "2031-01-01T00:00:00Z",
   });
-  const err = await errorOf(azureConnection.create(ctx, checkedFor(azureConnection, inputsFor(accountId))));
-  expect(err.message).toMatch(/already connected to Azure \(client 99999999-/);
-  expectNoSecret(err.message, [SECRET, CONSOLE_SECRET]);
+  const e = await errorOf(apply({ kind: azureConnection, ctx, action: "create", desired: inputsFor(accountId) }));
+  expectOutcome(e, "AlreadyExists");
+  expect(e.message).toMatch(/it uses client 99999999-/);
+  expectNoSecret([e.message, e.stack], [SECRET, CONSOLE_SECRET]);
 
   // Spot's own failure (no such account) carries no secret either.
-  const missing = await errorOf(azureConnection.create(ctx, checkedFor(azureConnection, inputsFor("act-0badc0de"))));
+  const missing = await errorOf(
+    apply({ kind: azureConnection, ctx, action: "create", desired: inputsFor("act-0badc0de") }),
+  );
   expect(missing.message).toMatch(/Account_DOESNT_EXIST|does not exist/);
   expectNoSecret([missing.message, missing.stack], [SECRET]);
 });
@@ -188,4 +223,8 @@ describe("bad inputs are rejected before any API call", () => {
     );
     expectNoSecret(msg, [SECRET]);
   });
+});
+
+test("the schema follows the conventions", () => {
+  expectSchemaConventions(azureConnection);
 });

@@ -1,26 +1,30 @@
 /**
- * GcpConnection against the emulator, with the key given field by field and as a whole key file: create (state
- * holds hashes of the secret parts, Google's URIs defaulted) → no diff → a service account changed out of band is
+ * GcpConnection against the emulator, through the core lifecycle, with the key given field by field and as a whole key file: create (the
+ * memory holds hashes of the secret parts, Google's URIs defaulted) → no diff → a service account changed out of band is
  * detected → update → a new key plans an update by hash → switching between key file and fields with the same key
- * changes nothing → adopt → forget → gone with its account. The key never appears in outputs or messages.
+ * changes nothing → adopt (the key's parts unverified) → forget → gone with its account. The key never appears in outputs or messages.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { gcpConnection } from "../../src/resources/gcp-connection";
-import { diffResource } from "../../src/resources";
+import { adopt, apply, plan, readLive } from "../../src/core";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
 import {
+  Tracked,
   changedFields,
   clientFor,
   contextFor,
   errorOf,
-  expectNoDiff,
+  expectNoop,
   expectNoSecret,
+  expectOutcome,
   expectRejectedBeforeApi,
+  expectSchemaConventions,
   failuresOf,
+  mutations,
   type TestContext,
 } from "./helpers";
-import { checkedFor, rejectedBeforeApi, unique } from "./accounts-helpers";
+import { unique } from "./accounts-helpers";
 import { hashOf } from "../support/secrets";
 
 const emu = withEmulator();
@@ -79,10 +83,12 @@ async function newAccount(): Promise<string> {
 
 test("lifecycle with individual fields: create, no diff, drift, update, new key, adopt, forget, gone", async () => {
   const accountId = await newAccount();
-  const inputs = checkedFor(gcpConnection, fields(accountId));
-  const { id, outputs } = await gcpConnection.create(ctx, inputs);
+  const inputs = fields(accountId);
+  const t = new Tracked(gcpConnection, ctx);
+  const created = await t.execute(inputs, await t.plan(inputs));
+  const id = created.id!;
   expect(id).toBe(accountId);
-  expect(outputs).toMatchObject({
+  expect(created.outputs).toMatchObject({
     type: "service_account",
     projectId: "spot-labs-123",
     authUri: "https://accounts.google.com/o/oauth2/auth",
@@ -92,10 +98,10 @@ test("lifecycle with individual fields: create, no diff, drift, update, new key,
     privateKey: hashOf(KEY),
     privateKeyId: hashOf(KEY_ID),
   });
-  expectNoSecret(outputs, outputLeaks);
+  expect(t.memory.record).toEqual({ privateKey: hashOf(KEY), privateKeyId: hashOf(KEY_ID) });
+  expectNoSecret(created.outputs, outputLeaks);
   ctx.client.clearCache();
-  let live = await gcpConnection.read(ctx, id, outputs);
-  expectNoDiff(gcpConnection, inputs, live);
+  expectNoop(await t.plan(inputs));
 
   // The console connects another service account of another project.
   await oob.credentials.setGcp(accountId, {
@@ -111,65 +117,70 @@ test("lifecycle with individual fields: create, no diff, drift, update, new key,
     client_x509_cert_url: "https://www.googleapis.com/robot/v1/metadata/x509/other",
   });
   ctx.client.clearCache();
-  live = await gcpConnection.read(ctx, id, live);
-  const drift = diffResource(gcpConnection, inputs, live!);
-  expect(changedFields(drift)).toEqual(["clientEmail", "clientId", "projectId"]);
-  expect(drift.changes.every((c) => c.mode === "update")).toBe(true);
-  const fixed = await gcpConnection.update(ctx, id, inputs, live!, drift.changes);
-  expectNoDiff(gcpConnection, inputs, fixed);
+  let p = await t.plan(inputs);
+  expect(changedFields(p)).toEqual(["clientEmail", "clientId", "projectId"]);
+  expect(p.changes.every((c) => c.mode === "update")).toBe(true);
+  const fixed = await t.execute(inputs, p);
+  await expectNoop(await plan({ kind: gcpConnection, desired: inputs, id, live: fixed.outputs }));
   oob.clearCache();
   expect((await oob.credentials.getGcp(accountId)).project_id).toBe("spot-labs-123");
 
   // A new key of the same service account: only the hashes tell, and they do.
-  const rotated = checkedFor(gcpConnection, fields(accountId, { privateKey: KEY_2, privateKeyId: KEY_ID_2 }));
-  const d = diffResource(gcpConnection, rotated, fixed);
-  expect(d.changes).toEqual([
+  const rotated = fields(accountId, { privateKey: KEY_2, privateKeyId: KEY_ID_2 });
+  p = await t.plan(rotated);
+  expect(p.changes).toEqual([
     { field: "privateKeyId", before: "(secret)", after: "(secret)", mode: "update", secret: true },
     { field: "privateKey", before: "(secret)", after: "(secret)", mode: "update", secret: true },
   ]);
-  const updated = await gcpConnection.update(ctx, id, rotated, fixed, d.changes);
-  expect(updated.privateKey).toEqual(hashOf(KEY_2));
-  expectNoSecret(updated, outputLeaks);
+  const updated = await t.execute(rotated, p);
+  expect(updated.outputs!.privateKey).toEqual(hashOf(KEY_2));
+  expect(t.memory.record).toEqual({ privateKey: hashOf(KEY_2), privateKeyId: hashOf(KEY_ID_2) });
+  expectNoSecret(updated.outputs, outputLeaks);
 
   // The same key given as a whole key file instead: nothing to change.
-  const asFile = checkedFor(gcpConnection, {
-    accountId,
-    serviceAccountKey: keyFile({ private_key: KEY_2, private_key_id: KEY_ID_2 }),
-  });
-  expectNoDiff(gcpConnection, asFile, updated);
+  const asFile = { accountId, serviceAccountKey: keyFile({ private_key: KEY_2, private_key_id: KEY_ID_2 }) };
+  ctx.client.clearCache();
+  expectNoop(await t.plan(asFile));
   // A different key file (another key) is an update of serviceAccountKey.
-  const otherFile = checkedFor(gcpConnection, { accountId, serviceAccountKey: keyFile() });
-  expect(diffResource(gcpConnection, otherFile, updated).changes.map((c) => c.field)).toEqual(["serviceAccountKey"]);
+  expect(changedFields(await t.plan({ accountId, serviceAccountKey: keyFile() }))).toEqual(["serviceAccountKey"]);
 
-  expect(diffResource(gcpConnection, { ...rotated, accountId: "act-00000000" }, updated).replace).toBe(true);
+  expect(await t.plan({ ...rotated, accountId: "act-00000000" })).toMatchObject({ action: "replace" });
 
-  const found = await gcpConnection.find(ctx, rotated);
-  expect(found?.id).toBe(id);
-  expectNoDiff(gcpConnection, rotated, found!.outputs);
-  expect((await gcpConnection.importById!(ctx, id))?.outputs.clientEmail).toBe(rotated.clientEmail);
+  // Adopted: the public fields match; the key's parts cannot be compared (Spot never returns them), so they are
+  // unverified changes, sent once by a take-over.
+  const found = await adopt(gcpConnection, ctx, { inputs: rotated });
+  expect(found.id).toBe(id);
+  const ap = await plan({ kind: gcpConnection, desired: rotated, id, live: found.outputs });
+  expect(ap.changes.map((c) => [c.field, c.unverified])).toEqual([
+    ["privateKeyId", true],
+    ["privateKey", true],
+  ]);
+  expect((await adopt(gcpConnection, ctx, { id })).outputs.clientEmail).toBe(rotated.clientEmail);
 
-  await rejectedBeforeApi(emu, async () => {
-    await gcpConnection.delete(ctx, id, updated);
-    throw new Error("forgotten");
-  });
+  const last = t.state!;
+  const before = await mutations(emu);
+  await t.execute(null, await t.plan(null));
+  expect(await mutations(emu)).toBe(before);
   expect(ctx.warnings.pop()).toMatch(/GCP connection of account .* forgotten, not deleted/);
 
   await oob.accounts.delete(accountId);
   ctx.client.clearCache();
-  expect(await gcpConnection.read(ctx, id, updated)).toBeUndefined();
-  expect(await gcpConnection.find(ctx, rotated)).toBeUndefined();
+  expect(await readLive({ kind: gcpConnection, ctx, id, prior: last })).toBeUndefined();
+  expectOutcome(await errorOf(adopt(gcpConnection, ctx, { inputs: rotated })), "NotFound");
 });
 
 test("lifecycle with a whole key file: create, no diff, drift detected, update", async () => {
   const accountId = await newAccount();
-  const inputs = checkedFor(gcpConnection, { accountId, serviceAccountKey: keyFile() });
-  const { id, outputs } = await gcpConnection.create(ctx, inputs);
-  expect(outputs.serviceAccountKey).toEqual(hashOf(inputs.serviceAccountKey!));
-  expect(outputs.clientEmail).toBe("spot@spot-labs-123.iam.gserviceaccount.com");
-  expectNoSecret(outputs, outputLeaks);
+  const inputs = { accountId, serviceAccountKey: keyFile() };
+  const t = new Tracked(gcpConnection, ctx);
+  const created = await t.execute(inputs, await t.plan(inputs));
+  const id = created.id!;
+  expect(created.outputs!.serviceAccountKey).toEqual(hashOf(inputs.serviceAccountKey));
+  expect(created.outputs!.clientEmail).toBe("spot@spot-labs-123.iam.gserviceaccount.com");
+  expect(t.memory.record).toMatchObject({ serviceAccountKey: hashOf(inputs.serviceAccountKey) });
+  expectNoSecret(created.outputs, outputLeaks);
   ctx.client.clearCache();
-  let live = await gcpConnection.read(ctx, id, outputs);
-  expectNoDiff(gcpConnection, inputs, live);
+  expectNoop(await t.plan(inputs));
 
   // Out of band another project: with a key file the whole file is what differs.
   await oob.credentials.setGcp(accountId, {
@@ -185,21 +196,30 @@ test("lifecycle with a whole key file: create, no diff, drift detected, update",
     client_x509_cert_url: "https://www.googleapis.com/robot/v1/metadata/x509/x",
   });
   ctx.client.clearCache();
-  live = await gcpConnection.read(ctx, id, live);
-  const drift = diffResource(gcpConnection, inputs, live!);
-  expect(drift.changes).toEqual([
+  const p = await t.plan(inputs);
+  expect(p.changes).toEqual([
     { field: "serviceAccountKey", before: "(secret)", after: "(secret)", mode: "update", secret: true },
   ]);
-  const fixed = await gcpConnection.update(ctx, id, inputs, live!, drift.changes);
+  await t.execute(inputs, p);
   ctx.client.clearCache();
-  live = await gcpConnection.read(ctx, id, fixed);
-  expect(live?.projectId).toBe("spot-labs-123");
-  expectNoDiff(gcpConnection, inputs, live);
+  expect((await t.refresh())?.projectId).toBe("spot-labs-123");
+  expectNoop(await t.plan(inputs));
 
-  // Adopted without any recorded hash: compared by what Spot shows.
-  const found = await gcpConnection.find(ctx, inputs);
-  expect(found?.outputs.serviceAccountKey).toBeUndefined();
-  expectNoDiff(gcpConnection, inputs, found!.outputs);
+  // Adopted without any recorded hash: Spot shows only the public fields, so the key file itself cannot be verified
+  // (a rotated key for the same service account would look the same); it is planned as unverified, sent once.
+  const found = await adopt(gcpConnection, ctx, { inputs });
+  expect(found.outputs.serviceAccountKey).toBeUndefined();
+  const adopted = await plan({ kind: gcpConnection, desired: inputs, id, live: found.outputs });
+  expect(adopted.changes).toEqual([
+    {
+      field: "serviceAccountKey",
+      before: "(secret)",
+      after: "(secret)",
+      mode: "update",
+      secret: true,
+      unverified: true,
+    },
+  ]);
 });
 
 test("someone else's service account is not overwritten, and the refusal shows no key", async () => {
@@ -208,9 +228,10 @@ test("someone else's service account is not overwritten, and the refusal shows n
     accountId,
     JSON.parse(keyFile({ client_email: "ops@spot-labs-123.iam.gserviceaccount.com" })),
   );
-  const err = await errorOf(gcpConnection.create(ctx, checkedFor(gcpConnection, fields(accountId))));
-  expect(err.message).toMatch(/already connected to GCP \(service account ops@/);
-  expectNoSecret([err.message, err.stack], leaks);
+  const e = await errorOf(apply({ kind: gcpConnection, ctx, action: "create", desired: fields(accountId) }));
+  expectOutcome(e, "AlreadyExists");
+  expect(e.message).toMatch(/it uses service account ops@/);
+  expectNoSecret([e.message, e.stack], leaks);
 });
 
 describe("bad inputs are rejected before any API call, without quoting the key", () => {
@@ -250,4 +271,8 @@ describe("bad inputs are rejected before any API call, without quoting the key",
     }
     expect(failuresOf(gcpConnection, file(keyFile()))).toEqual({});
   });
+});
+
+test("the schema follows the conventions", () => {
+  expectSchemaConventions(gcpConnection);
 });

@@ -10,10 +10,11 @@ import {
   organizationLookup,
 } from "../../src/resources/lookups-accounts";
 import { azureConnection } from "../../src/resources/azure-connection";
-import { checkInputs, lookups, type Lookup, type Props } from "../../src/resources";
+import { lookups } from "../../src/resources";
+import { apply, checkInputs, type Lookup, type Props } from "../../src/core";
 import type { SpotClient } from "../../src/api";
 import { withEmulator } from "../support/emulator";
-import { clientFor, contextFor, errorOf, expectNoSecret, type TestContext } from "./helpers";
+import { clientFor, contextFor, errorOf, expectNoSecret, expectOutcome, type TestContext } from "./helpers";
 import { rejectedBeforeApi, requests, unique } from "./accounts-helpers";
 
 const emu = withEmulator();
@@ -27,7 +28,7 @@ beforeAll(() => {
 
 /** As the front-ends run a lookup: schema checks on the arguments first, then run. */
 async function run(lookup: Lookup, args: Props): Promise<Props> {
-  const { inputs, failures } = checkInputs({ fields: lookup.args } as any, args);
+  const { inputs, failures } = checkInputs(lookup.args, args);
   if (failures.length) throw new Error(failures.map((f) => `${f.field} ${f.message}`).join("; "));
   return lookup.run(ctx, inputs);
 }
@@ -89,24 +90,28 @@ test("Account: by id or by name, with its Slack channels; clear errors otherwise
   });
   expect(await run(accountLookup, { name })).toEqual(byId);
 
-  await expect(run(accountLookup, { name: unique("nobody") })).rejects.toThrow(/no account named .*existing names/);
-  await expect(run(accountLookup, { accountId: "act-0badc0de" })).rejects.toThrow(/no account act-0badc0de/);
+  const noName = await errorOf(run(accountLookup, { name: unique("nobody") }));
+  expectOutcome(noName, "NotFound");
+  expect(noName.message).toMatch(/no existing Account matches name=.*existing names: .*"Default Account"/);
+  const noId = await errorOf(run(accountLookup, { accountId: "act-0badc0de" }));
+  expectOutcome(noId, "NotFound");
+  expect(noId.by).toEqual({ id: "act-0badc0de" });
 
   const twin = unique("twin");
   const t1 = await oob.accounts.create({ name: twin });
   const t2 = await oob.accounts.create({ name: twin });
   ctx.client.clearCache();
   const err = await errorOf(run(accountLookup, { name: twin }));
-  expect(err.message).toMatch(/2 accounts are named/);
-  expect(err.message).toContain(t1.accountId);
-  expect(err.message).toContain(t2.accountId);
+  expectOutcome(err, "Ambiguous");
+  expect([...err.ids].sort()).toEqual([t1.accountId, t2.accountId].sort());
+  expect(err.message).toMatch(/2 Account objects are named/);
 
-  expect((await rejectedBeforeApi(emu, () => run(accountLookup, {}))).message).toMatch(
-    /exactly one of accountId or name/,
-  );
-  expect((await rejectedBeforeApi(emu, () => run(accountLookup, { name, accountId: a.accountId }))).message).toMatch(
-    /both were given/,
-  );
+  const neither = await rejectedBeforeApi(emu, () => run(accountLookup, {}));
+  expectOutcome(neither, "InvalidInputs");
+  expect(neither.message).toMatch(/accountId or name: give exactly one \(neither was given\)/);
+  const both = await rejectedBeforeApi(emu, () => run(accountLookup, { name, accountId: a.accountId }));
+  expectOutcome(both, "InvalidInputs");
+  expect(both.message).toMatch(/both were given/);
   expect((await rejectedBeforeApi(emu, () => run(accountLookup, { accountId: name }))).message).toMatch(/act-12ab34cd/);
 });
 
@@ -117,13 +122,18 @@ test("AuditEvents: one run's events, failed ones included, payload secrets maske
   const runCtx = { client: spot, warn: () => undefined };
   const acc = await spot.accounts.create({ name: unique("audited") });
   const secret = "a-very-secret-azure-client-secret";
-  await azureConnection.create(runCtx, {
-    accountId: acc.accountId,
-    clientId: "11111111-1111-1111-1111-111111111111",
-    clientSecret: secret,
-    tenantId: "22222222-2222-2222-2222-222222222222",
-    subscriptionId: "33333333-3333-3333-3333-333333333333",
-    expirationDate: "2031-01-01T00:00:00Z",
+  await apply({
+    kind: azureConnection,
+    ctx: runCtx,
+    action: "create",
+    desired: {
+      accountId: acc.accountId,
+      clientId: "11111111-1111-1111-1111-111111111111",
+      clientSecret: secret,
+      tenantId: "22222222-2222-2222-2222-222222222222",
+      subscriptionId: "33333333-3333-3333-3333-333333333333",
+      expirationDate: "2031-01-01T00:00:00Z",
+    },
   });
   await spot.accounts.delete(emu.accountId).catch(() => undefined); // refused by Spot: a failed request of the run
   await oob.accounts.create({ name: unique("not-this-run") });

@@ -1,7 +1,8 @@
-import { checkInputs, lookups, type ResourceKind } from "../../src/resources";
+import { lookups } from "../../src/resources";
+import { checkInputs } from "../../src/core";
 import { accessPoliciesLookup, policyActionsLookup, userLookup, usersLookup } from "../../src/resources/lookups-users";
 import { withEmulator } from "../support/emulator";
-import { clientFor, contextFor, errorOf } from "./helpers";
+import { clientFor, contextFor, errorOf, expectOutcome } from "./helpers";
 
 const emu = withEmulator();
 let janeId: string;
@@ -26,8 +27,7 @@ beforeAll(async () => {
   await spot.users.setPolicyMapping(janeId, [{ policyId: polId, accountIds: ["*"] }]);
 });
 
-const argsOk = (l: (typeof lookups)[number], args: Record<string, unknown>) =>
-  checkInputs({ fields: l.args } as ResourceKind, args).failures;
+const argsOk = (l: (typeof lookups)[number], args: Record<string, unknown>) => checkInputs(l.args, args).failures;
 
 test("the lookups are registered", () => {
   expect(lookups.map((l) => l.name)).toEqual(
@@ -69,11 +69,15 @@ test("User: by e-mail or id, with policies and groups; a missing user is an erro
     type: "programmatic",
     username: "ci-bot",
   });
-  expect((await errorOf(userLookup.run(ctx, { email: "nobody@example.com" }))).message).toMatch(
-    /no user with e-mail nobody@example.com/,
-  );
-  expect((await errorOf(userLookup.run(ctx, { userId: "u-00000000" }))).message).toMatch(/no user u-00000000/);
-  expect((await errorOf(userLookup.run(ctx, {}))).message).toMatch(/exactly one of email or userId/);
+  const noEmail = await errorOf(userLookup.run(ctx, { email: "nobody@example.com" }));
+  expectOutcome(noEmail, "NotFound");
+  expect(noEmail.message).toMatch(/no existing User matches email="nobody@example.com"/);
+  const noId = await errorOf(userLookup.run(ctx, { userId: "u-00000000" }));
+  expectOutcome(noId, "NotFound");
+  expect(noId.message).toMatch(/no User with id "u-00000000"/);
+  const neither = await errorOf(userLookup.run(ctx, {}));
+  expectOutcome(neither, "InvalidInputs");
+  expect(neither.message).toMatch(/email or userId: give exactly one/);
   expect(argsOk(userLookup, { email: "jane" })[0]).toMatchObject({ field: "email" });
   expect(argsOk(userLookup, { userId: "jane" })[0]).toMatchObject({ field: "userId" });
 });

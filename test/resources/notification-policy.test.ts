@@ -1,8 +1,12 @@
+/**
+ * NotificationPolicy against the emulator, through the core lifecycle: the full lifecycle, a private policy with
+ * dynamic rules read back without a diff, a lost create answer, bad inputs refused before any API call.
+ */
 import type { SpotClient } from "../../src/api";
+import { adopt, apply, readLive } from "../../src/core";
 import { notificationPolicy } from "../../src/resources/notification-policy";
 import { withEmulator } from "../support/emulator";
 import {
-  checked,
   clientFor,
   contextFor,
   expectNoDiff,
@@ -83,7 +87,7 @@ test("lifecycle: create, drift, update, replacing changes, adopt, delete", async
 
 test("private policy with dynamic rules: read back without a diff", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(notificationPolicy, {
+  const inputs = {
     accountId: account2,
     name: "mine",
     privacyLevel: "private",
@@ -97,14 +101,18 @@ test("private policy with dynamic rules: read back without a diff", async () => 
         ],
       },
     ],
-  });
-  const { id, outputs } = await notificationPolicy.create(ctx, inputs);
-  expectNoDiff(notificationPolicy, inputs, outputs);
-  expect(outputs.dynamicRules![0].filterConditions).toHaveLength(2);
+  };
+  const { id, outputs } = await apply({ kind: notificationPolicy, ctx, action: "create", desired: inputs });
+  await expectNoDiff(notificationPolicy, inputs, outputs);
+  expect(outputs!.dynamicRules[0].filterConditions).toHaveLength(2);
   ctx.client.clearCache();
-  expectNoDiff(notificationPolicy, inputs, await notificationPolicy.read(ctx, id, outputs));
-  expect((await notificationPolicy.importById!(ctx, id))?.outputs.accountId).toBe(account2);
-  await notificationPolicy.delete(ctx, id, outputs);
+  await expectNoDiff(
+    notificationPolicy,
+    inputs,
+    await readLive({ kind: notificationPolicy, ctx, id: id!, prior: outputs }),
+  );
+  expect((await adopt(notificationPolicy, ctx, { id: id! })).outputs.accountId).toBe(account2);
+  await apply({ kind: notificationPolicy, ctx, action: "delete", id, prior: outputs });
 });
 
 test("a lost create answer is recovered without a duplicate", async () => {
@@ -115,13 +123,13 @@ test("a lost create answer is recovered without a duplicate", async () => {
     kind: "commit-then-fail",
     status: 503,
   });
-  const inputs = checked(notificationPolicy, { ...ops(), name: "flaky" });
-  const { id, outputs } = await notificationPolicy.create(ctx, inputs);
+  const inputs = { ...ops(), name: "flaky" };
+  const { id, outputs } = await apply({ kind: notificationPolicy, ctx, action: "create", desired: inputs });
   expect(ctx.client.counters.recovered).toBe(1);
-  expectNoDiff(notificationPolicy, inputs, outputs);
+  await expectNoDiff(notificationPolicy, inputs, outputs);
   const same = (await spot.notifications.list({ accountId: emu.accountId })).filter((p) => p.name === "flaky");
   expect(same.map((p) => p.policyId)).toEqual([id]);
-  await notificationPolicy.delete(ctx, id, outputs);
+  await apply({ kind: notificationPolicy, ctx, action: "delete", id, prior: outputs });
 });
 
 test("bad inputs are refused before any API call", async () => {

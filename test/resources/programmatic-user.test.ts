@@ -1,15 +1,23 @@
+/**
+ * ProgrammaticUser against the emulator, through the core lifecycle: the full lifecycle (the token kept from the
+ * create on, never logged), the token working and absent for an adopted user, account roles replacing, a lost
+ * create answer (a fresh token minted), a create whose group step fails (kept with its token, finished by the
+ * next run), a taken name, bad inputs.
+ */
 import { SpotClient } from "../../src/api";
-import { diffResource } from "../../src/resources";
+import { adopt, apply, readLive } from "../../src/core";
 import { programmaticUser } from "../../src/resources/programmatic-user";
 import { withEmulator } from "../support/emulator";
 import {
+  Tracked,
   changedFields,
-  checked,
   clientFor,
   contextFor,
   errorOf,
   expectNoDiff,
+  expectNoop,
   expectNoSecret,
+  expectOutcome,
   expectRejectedBeforeApi,
   runLifecycle,
   expectSchemaConventions,
@@ -68,45 +76,46 @@ test("lifecycle: create, drift, update, replacing changes, adopt, delete", async
   expect(lines.length).toBeGreaterThan(5);
 });
 
+const create = (ctx: ReturnType<typeof contextFor>, desired: Record<string, unknown>) =>
+  apply({ kind: programmaticUser, ctx, action: "create", desired });
+const remove = (ctx: ReturnType<typeof contextFor>, id: string) =>
+  apply({ kind: programmaticUser, ctx, action: "delete", id });
+
 test("the token works, is kept across reads, and is absent (not invented) for an adopted user", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(programmaticUser, { ...ci(), name: "token-check", userGroupIds: undefined });
-  const { id, outputs } = await programmaticUser.create(ctx, inputs);
-  const asBot = new SpotClient({ token: outputs.token, baseUrl: emu.url, retry: { maxAttempts: 1 } });
-  expect((await asBot.users.get(id, { direct: true })).userId).toBe(id);
+  const inputs = { ...ci(), name: "token-check", userGroupIds: undefined };
+  const { id, outputs } = await create(ctx, inputs);
+  const asBot = new SpotClient({ token: outputs!.token, baseUrl: emu.url, retry: { maxAttempts: 1 } });
+  expect((await asBot.users.get(id!, { direct: true })).userId).toBe(id);
 
-  const live = await programmaticUser.read(ctx, id, outputs);
-  expect(live!.token).toBe(outputs.token);
-  expect((await programmaticUser.read(ctx, id))!.token).toBeUndefined();
-  const found = await programmaticUser.find(ctx, inputs);
-  expect(found!.id).toBe(id);
-  expect(found!.outputs.token).toBeUndefined();
-  expectNoDiff(programmaticUser, inputs, found!.outputs);
-  expect((await programmaticUser.importById!(ctx, "token-check"))!.id).toBe(id);
-  await programmaticUser.delete(ctx, id, live!);
+  expect((await readLive({ kind: programmaticUser, ctx, id: id!, prior: outputs }))!.token).toBe(outputs!.token);
+  expect((await readLive({ kind: programmaticUser, ctx, id: id! }))!.token).toBeUndefined();
+  const found = await adopt(programmaticUser, ctx, { inputs });
+  expect(found.id).toBe(id);
+  expect(found.outputs.token).toBeUndefined();
+  await expectNoDiff(programmaticUser, inputs, found.outputs);
+  expect((await adopt(programmaticUser, ctx, { id: "token-check" })).id).toBe(id);
+  await remove(ctx, id!);
 });
 
 test("account roles: read back, and a change replaces (Spot cannot remove an account from it)", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(programmaticUser, {
+  const t = new Tracked(programmaticUser, ctx);
+  const inputs = {
     name: "roles-bot",
     accounts: [
       { accountId: emu.accountId, role: "viewer" },
       { accountId: account2, role: "editor" },
     ],
-  });
-  const { id, outputs } = await programmaticUser.create(ctx, inputs);
-  expect(outputs.accounts).toEqual(expect.arrayContaining([{ accountId: account2, role: "editor" }]));
-  expect(outputs.description).toBeUndefined();
-  expectNoDiff(programmaticUser, inputs, outputs);
-  const d = diffResource(
-    programmaticUser,
-    { ...inputs, accounts: [{ accountId: emu.accountId, role: "editor" }] },
-    outputs,
-  );
-  expect(changedFields(d)).toEqual(["accounts"]);
-  expect(d.replace).toBe(true);
-  await programmaticUser.delete(ctx, id, outputs);
+  };
+  const { applied } = await t.converge(inputs);
+  expect(applied!.outputs!.accounts).toEqual(expect.arrayContaining([{ accountId: account2, role: "editor" }]));
+  expect(applied!.outputs!.description).toBeUndefined();
+  expectNoop(await t.plan(inputs));
+  const p = await t.plan({ ...inputs, accounts: [{ accountId: emu.accountId, role: "editor" }] });
+  expect(changedFields(p)).toEqual(["accounts"]);
+  expect(p).toMatchObject({ action: "replace", replaceFields: ["accounts"] });
+  await t.converge(null);
 });
 
 test("a create whose answer is lost is recovered without a duplicate, and a fresh token is minted", async () => {
@@ -117,25 +126,53 @@ test("a create whose answer is lost is recovered without a duplicate, and a fres
     kind: "commit-then-fail",
     status: 503,
   });
-  const inputs = checked(programmaticUser, { ...ci(), name: "flaky-bot", userGroupIds: undefined });
-  const { id, outputs } = await programmaticUser.create(ctx, inputs);
+  const { id, outputs } = await create(ctx, { ...ci(), name: "flaky-bot", userGroupIds: undefined });
   expect(ctx.client.counters.recovered).toBe(1);
   expect(ctx.warnings.join("\n")).toMatch(/token was lost in transit; creating it again/);
-  expect(outputs.token).toBeTruthy();
+  expect(outputs!.token).toBeTruthy();
   const all = (await clientFor(emu).users.listOrganization()).filter((u) => u.username === "flaky-bot");
   expect(all.map((u) => u.userId)).toEqual([id]);
-  await programmaticUser.delete(ctx, id, outputs);
+  await remove(ctx, id!);
 });
 
-test("a taken name is refused before anything is created, with the way to adopt it", async () => {
+test("a create whose group step fails keeps the user with its token; the next run sets the groups", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(programmaticUser, { ...ci(), name: "dup-bot", userGroupIds: undefined });
-  const { id, outputs } = await programmaticUser.create(ctx, inputs);
-  const e = await errorOf(programmaticUser.create(ctx, inputs));
-  expect(e.message).toContain(`already exists (${id})`);
-  expect(e.message).toMatch(/adopt it/);
-  expectNoSecret(e.message, [outputs.token]);
-  await programmaticUser.delete(ctx, id, outputs);
+  const t = new Tracked(programmaticUser, ctx);
+  const inputs = { ...ci(), name: "half-bot", userGroupIds: ["ugr-00000000"] };
+  const e = await errorOf(t.converge(inputs));
+  expectOutcome(e, "CreatedNotFinished");
+  expect(e.id).toMatch(/^pu-/);
+  expect(e.step).toBe("setting its groups");
+  // The token Spot gave once travels with the outcome, so that the front-end keeps it.
+  const token = e.outputs.token;
+  expect(token).toMatch(/^[0-9a-f]{20,}$/);
+  expectNoSecret(e.message, [token]);
+  expect((await clientFor(emu).users.listOrganization()).filter((u) => u.username === "half-bot")).toHaveLength(1);
+
+  const fixed = { ...inputs, userGroupIds: [grp1] };
+  const p = await t.plan(fixed);
+  expect(p).toMatchObject({ action: "update", id: e.id, problems: [] });
+  expect(changedFields(p)).toEqual(["userGroupIds"]);
+  const done = await t.execute(fixed, p);
+  // Finished in place: the same user, the same token (no new one minted).
+  expect(done.outputs).toMatchObject({ userId: e.id, userGroupIds: [grp1], token });
+  ctx.client.clearCache();
+  expectNoop(await t.plan(fixed));
+  await t.converge(null);
+});
+
+test("a taken name is refused before anything is created, and the token cannot be recovered", async () => {
+  const ctx = contextFor(emu);
+  const inputs = { ...ci(), name: "dup-bot", userGroupIds: undefined };
+  const { id, outputs } = await create(ctx, inputs);
+  const posts = ctx.client.counters.requests["POST /setup/user/programmatic"];
+  const e = await errorOf(create(ctx, inputs));
+  expectOutcome(e, "AlreadyExists");
+  expect(e.ids).toEqual([id]);
+  expect(e.note).toMatch(/token cannot be recovered/);
+  expectNoSecret(e.message, [outputs!.token]);
+  expect(ctx.client.counters.requests["POST /setup/user/programmatic"]).toBe(posts);
+  await remove(ctx, id!);
 });
 
 test("bad inputs are refused before any API call", async () => {

@@ -1,13 +1,20 @@
+/**
+ * UserAttachment against the emulator, through the core lifecycle: attach with a role, drift, switch to policies,
+ * adopt, detach; policy-based by userId; an existing attachment taken over; a lost attach answer; one user list
+ * and one mapping call for many attachments; unknown users and bad inputs refused before anything changes.
+ */
 import type { SpotClient } from "../../src/api";
+import { adopt, apply, readLive } from "../../src/core";
 import { userAttachment } from "../../src/resources/user-attachment";
 import { withEmulator } from "../support/emulator";
 import {
-  checked,
   clientFor,
   contextFor,
   errorOf,
   expectNoDiff,
+  expectOutcome,
   expectRejectedBeforeApi,
+  rejectedBeforeApi,
   runLifecycle,
   expectSchemaConventions,
 } from "./helpers";
@@ -55,28 +62,33 @@ test("lifecycle: attach with a role, drift, switch to policies, adopt, detach", 
   expect((await spot.users.accountMappings(JANE)).map((m) => m.accountId)).not.toContain(a2);
 });
 
+const create = (ctx: ReturnType<typeof contextFor>, desired: Record<string, unknown>) =>
+  apply({ kind: userAttachment, ctx, action: "create", desired });
+const detach = (ctx: ReturnType<typeof contextFor>, id: string, prior: Record<string, unknown>) =>
+  apply({ kind: userAttachment, ctx, action: "delete", id, prior });
+
 test("by userId, policy-based from the start; the e-mail is filled in", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(userAttachment, { accountId: accounts[2], userId: janeId, policyIds: [pol1] });
-  const { id, outputs } = await userAttachment.create(ctx, inputs);
+  const inputs = { accountId: accounts[2], userId: janeId, policyIds: [pol1] };
+  const { id, outputs } = await create(ctx, inputs);
   expect(id).toBe(`${accounts[2]}/${janeId}`);
   expect(outputs).toMatchObject({ userEmail: JANE, permissionStrategy: "POLICY_BASED", policyIds: [pol1] });
-  expectNoDiff(userAttachment, inputs, outputs);
+  await expectNoDiff(userAttachment, inputs, outputs);
   expect(ctx.client.counters.requests["POST /setup/accountUserMapping"]).toBe(1);
-  await userAttachment.delete(ctx, id, outputs);
+  await detach(ctx, id!, outputs!);
   ctx.client.clearCache();
-  expect(await userAttachment.read(ctx, id)).toBeUndefined();
+  expect(await readLive({ kind: userAttachment, ctx, id: id! })).toBeUndefined();
 });
 
 test("an attachment that already exists (a viewer's default account) is taken over, with a warning", async () => {
   const ctx = contextFor(emu);
   const viewer = await spot.users.create({ email: "v@example.com", firstName: "Vi", lastName: "Ewer", role: "viewer" });
-  const inputs = checked(userAttachment, { accountId: emu.accountId, userEmail: "v@example.com", role: "editor" });
-  expect((await userAttachment.find(ctx, inputs))?.outputs.role).toBe("viewer");
-  const upper = checked(userAttachment, { ...inputs, userEmail: "V@Example.com", role: "viewer" });
-  expectNoDiff(userAttachment, upper, (await userAttachment.find(ctx, upper))!.outputs);
-  const { outputs } = await userAttachment.create(ctx, inputs);
-  expect(outputs.role).toBe("editor");
+  const inputs = { accountId: emu.accountId, userEmail: "v@example.com", role: "editor" };
+  expect((await adopt(userAttachment, ctx, { inputs })).outputs.role).toBe("viewer");
+  const upper = { ...inputs, userEmail: "V@Example.com", role: "viewer" };
+  await expectNoDiff(userAttachment, upper, (await adopt(userAttachment, ctx, { inputs: upper })).outputs);
+  const { outputs } = await create(ctx, inputs);
+  expect(outputs!.role).toBe("editor");
   expect(ctx.warnings.join("\n")).toMatch(/already attached .* now managed here/);
   expect(ctx.client.counters.requests["POST /setup/account/{accountId}/user"]).toBeUndefined();
   await spot.users.delete(viewer.userId);
@@ -90,40 +102,36 @@ test("a lost answer to the attach is recovered without a second attach", async (
     kind: "commit-then-fail",
     status: 502,
   });
-  const inputs = checked(userAttachment, { accountId: accounts[1], userEmail: JANE, role: "editor" });
-  const { id, outputs } = await userAttachment.create(ctx, inputs);
+  const { id, outputs } = await create(ctx, { accountId: accounts[1], userEmail: JANE, role: "editor" });
   expect(ctx.client.counters.recovered).toBe(1);
   expect(ctx.client.counters.requests["POST /setup/account/{accountId}/user"]).toBe(1);
-  expect(outputs.role).toBe("editor");
-  await userAttachment.delete(ctx, id, outputs);
+  expect(outputs!.role).toBe("editor");
+  await detach(ctx, id!, outputs!);
 });
 
 test("reading many attachments of one user costs one user list and one mapping call", async () => {
   const ctx = contextFor(emu);
   const ids: string[] = [];
-  for (const a of accounts) {
-    ids.push(
-      (await userAttachment.create(ctx, checked(userAttachment, { accountId: a, userId: janeId, role: "viewer" }))).id,
-    );
-  }
+  for (const a of accounts) ids.push((await create(ctx, { accountId: a, userId: janeId, role: "viewer" })).id!);
   const reader = contextFor(emu);
-  const live = await Promise.all(ids.map((id) => userAttachment.read(reader, id)));
+  const live = await Promise.all(ids.map((id) => readLive({ kind: userAttachment, ctx: reader, id })));
   expect(live.map((l) => l?.role)).toEqual(["viewer", "viewer", "viewer"]);
   expect(reader.client.counters.requests["GET /setup/user"]).toBe(1);
   expect(reader.client.counters.requests["GET /setup/accountUserMapping"]).toBe(1);
-  for (const [i, id] of ids.entries()) await userAttachment.delete(ctx, id, live[i]!);
+  for (const [i, id] of ids.entries()) await detach(ctx, id, live[i]!);
 });
 
 test("a user that does not exist is refused before anything is changed", async () => {
   const ctx = contextFor(emu);
   const before = await emu.control.stats();
-  const e = await errorOf(
-    userAttachment.create(
-      ctx,
-      checked(userAttachment, { accountId: accounts[0], userEmail: "no@example.com", role: "viewer" }),
-    ),
-  );
-  expect(e.message).toMatch(/userEmail no@example.com names no console user.*create the user first/);
+  const e = await errorOf(create(ctx, { accountId: accounts[0], userEmail: "no@example.com", role: "viewer" }));
+  expectOutcome(e, "InvalidInputs");
+  expect(e.failures).toEqual([
+    {
+      field: "userEmail",
+      message: expect.stringMatching(/"no@example.com" names no console user.*create the user first/),
+    },
+  ]);
   const after = await emu.control.stats();
   expect(after.total - before.total).toBe(1);
   expect(after.requests["GET /setup/user"]).toBe((before.requests["GET /setup/user"] ?? 0) + 1);
@@ -188,8 +196,14 @@ test("bad inputs are refused before any API call", async () => {
     "userId",
     /ProgrammaticUser\.accounts/,
   );
-  const e = await errorOf(userAttachment.read(contextFor(emu), "act-123"));
-  expect(e.message).toMatch(/<accountId>\/<userId>/);
+  // Ids that are not "<accountId>/<user>" are refused as such, by a read and by an import.
+  for (const e of [
+    await rejectedBeforeApi(emu, () => readLive({ kind: userAttachment, ctx: contextFor(emu), id: "act-123" })),
+    await rejectedBeforeApi(emu, () => adopt(userAttachment, contextFor(emu), { id: "act-123" })),
+  ]) {
+    expectOutcome(e, "InvalidImportId");
+    expect(e.message).toMatch(/<accountId>\/<userId>/);
+  }
 });
 
 test("the schema follows the conventions (documented, refused changes explained, refs)", () => {

@@ -1,14 +1,19 @@
+/**
+ * UserGroup against the emulator, through the core lifecycle: the full lifecycle, omitted members and description
+ * left alone, a lost create answer, a taken name, bad inputs refused before any API call.
+ */
 import type { SpotClient } from "../../src/api";
-import { diffResource } from "../../src/resources";
+import { adopt, apply } from "../../src/core";
 import { userGroup } from "../../src/resources/user-group";
 import { withEmulator } from "../support/emulator";
 import {
+  Tracked,
   changedFields,
-  checked,
   clientFor,
   contextFor,
   errorOf,
-  expectNoDiff,
+  expectNoop,
+  expectOutcome,
   expectRejectedBeforeApi,
   runLifecycle,
   expectSchemaConventions,
@@ -72,24 +77,25 @@ test("lifecycle: create, drift, rename and remap, adopt, delete", async () => {
 
 test("omitted members and description are left alone; [] empties the group", async () => {
   const ctx = contextFor(emu);
-  const inputs = checked(userGroup, { name: "loose" });
-  const { id, outputs } = await userGroup.create(ctx, inputs);
+  const t = new Tracked(userGroup, ctx);
+  const inputs = { name: "loose" };
+  await t.converge(inputs);
+  const id = t.id!;
   await spot.access.userGroups.setUsers(id, [u1]);
   await spot.access.userGroups.update(id, { name: "loose", description: "set elsewhere" });
   ctx.client.clearCache();
-  const live = await userGroup.read(ctx, id);
-  expect(live).toMatchObject({ userIds: [u1], description: "set elsewhere" });
-  expectNoDiff(userGroup, inputs, live);
-  const empty = checked(userGroup, { name: "loose", userIds: [] });
-  const d = diffResource(userGroup, empty, live!);
-  expect(changedFields(d)).toEqual(["userIds"]);
-  const after = await userGroup.update(ctx, id, empty, live!, d.changes);
-  expect(after.userIds).toEqual([]);
-  expect(after.description).toBe("set elsewhere");
-  await userGroup.delete(ctx, id, outputs);
+  let p = await t.plan(inputs);
+  expect(p.live).toMatchObject({ userIds: [u1], description: "set elsewhere" });
+  expectNoop(p);
+  const empty = { name: "loose", userIds: [] };
+  p = await t.plan(empty);
+  expect(changedFields(p)).toEqual(["userIds"]);
+  const after = await t.execute(empty, p);
+  expect(after.outputs).toMatchObject({ userIds: [], description: "set elsewhere" });
+  await t.converge(null);
 });
 
-test("a lost create answer is recovered without a duplicate; a taken name points to adopt", async () => {
+test("a lost create answer is recovered without a duplicate; a taken name is AlreadyExists", async () => {
   const ctx = contextFor(emu);
   await emu.control.injectFault({
     method: "POST",
@@ -97,14 +103,22 @@ test("a lost create answer is recovered without a duplicate; a taken name points
     kind: "commit-then-fail",
     status: 503,
   });
-  const inputs = checked(userGroup, { name: "flaky", userIds: [u1] });
-  const { id, outputs } = await userGroup.create(ctx, inputs);
+  const { id, outputs } = await apply({
+    kind: userGroup,
+    ctx,
+    action: "create",
+    desired: { name: "flaky", userIds: [u1] },
+  });
   expect(ctx.client.counters.recovered).toBe(1);
-  expect(outputs.userIds).toEqual([u1]);
-  const e = await errorOf(userGroup.create(ctx, checked(userGroup, { name: "FLAKY" })));
-  expect(e.message).toContain(`already exists in Spot (${id})`);
+  expect(outputs!.userIds).toEqual([u1]);
+  const e = await errorOf(apply({ kind: userGroup, ctx, action: "create", desired: { name: "FLAKY" } }));
+  expectOutcome(e, "AlreadyExists");
+  expect(e.ids).toEqual([id]);
   expect((await spot.access.userGroups.list()).filter((g) => g.name.toLowerCase() === "flaky")).toHaveLength(1);
-  await userGroup.delete(ctx, id, outputs);
+  // Found by name whatever the case, or by name as an import id.
+  expect((await adopt(userGroup, ctx, { inputs: { name: "Flaky" } })).id).toBe(id);
+  expect((await adopt(userGroup, ctx, { id: "flaky" })).id).toBe(id);
+  await apply({ kind: userGroup, ctx, action: "delete", id, prior: outputs });
 });
 
 test("bad inputs are refused before any API call", async () => {

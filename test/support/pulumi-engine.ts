@@ -7,7 +7,9 @@
  * `newResource` performs the engine's step for each dynamic resource against the host:
  *   Check → (in state? Diff : Create) → same | Update | Replace (delete-before or create-before) ,
  * then, after the program finishes, deletes what the program no longer declares (and the old halves of
- * create-before-delete replacements), in reverse dependency order. `refresh` reads every resource
+ * create-before-delete replacements), in reverse dependency order. A partial create (the host's
+ * ErrorResourceInitFailed) is recorded with what the provider reported and updated by the next `up`, as the
+ * engine does. `refresh` reads every resource
  * (an empty id drops it), `destroy` deletes everything. One new host process per operation, configured
  * with the stack configuration, as the CLI does.
  *
@@ -51,6 +53,11 @@ export interface StateResource {
   secretOutputs: string[];
   dependencies: string[];
   deleteBeforeReplace?: boolean;
+  /**
+   * Set when the create failed after the object was made (a partial create, ErrorResourceInitFailed): the engine
+   * keeps the object and updates it on the next `up` even when Diff finds nothing to change.
+   */
+  initErrors?: string[];
 }
 
 export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "read" | "refresh" | "drop";
@@ -367,9 +374,10 @@ class Deployment {
         return record(made.id, made.properties);
       } catch (e) {
         const he = e as HostError;
-        // A partial create (ErrorResourceInitFailed): the engine records the object, then fails.
+        // A partial create (ErrorResourceInitFailed): the engine records the object as the provider reported it
+        // (the host adds nothing to those properties, not even __provider), then fails the run.
         if (he.initFailed)
-          this.put(record(he.initFailed.id, { ...he.initFailed.properties, __provider: inputs.__provider }));
+          this.put({ ...record(he.initFailed.id, he.initFailed.properties), initErrors: he.initFailed.reasons });
         throw e;
       }
     };
@@ -387,6 +395,8 @@ class Deployment {
     const d = await this.host.diff(urn, old.id, old.outputs, inputs);
     let changed = d.changes === "some";
     if (d.changes === "unknown") changed = JSON.stringify(old.inputs) !== JSON.stringify(inputs);
+    // A partially created object is updated on the next run whatever Diff says, to finish it.
+    if (old.initErrors?.length) changed = true;
     if (!changed) {
       this.steps.push({ op: "same", urn, id: old.id });
       const rec = { ...record(old.id, old.outputs), secretOutputs: old.secretOutputs };

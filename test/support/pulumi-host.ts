@@ -9,8 +9,12 @@
  * - Providers are serialized exactly as `pulumi.dynamic.Resource` does (`serializeProvider` below), and
  *   every property bag carries that text as `__provider`.
  * - Message classes come from the same google-protobuf / @grpc/grpc-js copies @pulumi/pulumi resolves.
+ * - The host loads the *built* runtime (dist/pulumi/runtime.js, see defaultRuntimeModule), not src/: `start`
+ *   refuses to run when dist/ is missing or older than src/ (assertCurrentBuild), so a test can never pass or
+ *   fail on yesterday's code. `npm test` builds first; after editing src/, run `npm run build`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
@@ -30,6 +34,52 @@ export const PROVIDER_KEY = "__provider";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type Props = Record<string, any>;
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/**
+ * Why dist/ is not the build of the current src/, or undefined when it is: a source file (src/**\/*.ts) whose
+ * compiled file is missing or older than it. tsc re-writes every output on each build, so an output older than
+ * its source means the source changed after the last build. Costs a stat per source file (a few ms).
+ */
+export function staleBuild(root = ROOT): string | undefined {
+  const src = path.join(root, "src");
+  const dist = path.join(root, "dist");
+  if (!fs.existsSync(path.join(dist, "pulumi", "runtime.js"))) return "dist/pulumi/runtime.js does not exist";
+  const walk = (dir: string): string | undefined => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const r = walk(file);
+        if (r) return r;
+        continue;
+      }
+      if (!e.name.endsWith(".ts") || e.name.endsWith(".d.ts")) continue;
+      const rel = path.relative(src, file);
+      const out = path.join(dist, rel.replace(/\.ts$/, ".js"));
+      const shown = (p: string) => path.relative(root, p);
+      if (!fs.existsSync(out)) return `${shown(out)} does not exist (compiled from ${shown(file)})`;
+      if (fs.statSync(file).mtimeMs > fs.statSync(out).mtimeMs) return `${shown(file)} is newer than ${shown(out)}`;
+    }
+    return undefined;
+  };
+  return walk(src);
+}
+
+let buildChecked = false;
+
+/** Throws, saying what to do, when the host would run a build that is not the current source (see staleBuild). */
+export function assertCurrentBuild(root = ROOT): void {
+  if (buildChecked && root === ROOT) return;
+  const problem = staleBuild(root);
+  if (problem) {
+    throw new Error(
+      `The Pulumi provider host runs the built runtime (dist/), and dist/ is not the build of the current ` +
+        `src/: ${problem}. Run \`npm run build\` (npm test builds first), then run the tests again.`,
+    );
+  }
+  if (root === ROOT) buildChecked = true;
+}
 
 /** What `pulumi.dynamic.Resource` stores as `__provider`: `serializeFunction(() => provider, { allowSecrets })`. */
 export async function serializeProvider(provider: object): Promise<{ text: string; containsSecrets: boolean }> {
@@ -115,6 +165,7 @@ export class PulumiHost {
   }
 
   static async start(opts: HostOptions = {}): Promise<PulumiHost> {
+    assertCurrentBuild();
     const project = opts.project ?? "proj";
     const stack = opts.stack ?? "test";
     const logs: EngineLog[] = [];
@@ -133,7 +184,7 @@ export class PulumiHost {
     );
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     const proc = spawn(process.execPath, [script, `127.0.0.1:${enginePort}`], {
-      cwd: opts.cwd ?? path.join(__dirname, "..", ".."),
+      cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env, PULUMI_NODEJS_PROJECT: project, PULUMI_NODEJS_STACK: stack },
       stdio: ["ignore", "pipe", "pipe"],
     });

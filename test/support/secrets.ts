@@ -1,4 +1,4 @@
-import { secretMatches } from "../../src/resources/engine";
+import { secretMatches } from "../../src/core";
 
 /**
  * Asymmetric matcher: a salted secret hash (hashSecret) made from `value`. Salted hashes differ every time,

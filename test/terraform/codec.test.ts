@@ -1,7 +1,7 @@
 import { ExtData, encode } from "@msgpack/msgpack";
+import { containsUnknown, UNKNOWN as CORE_UNKNOWN } from "../../src/core";
 import {
   UNKNOWN,
-  containsUnknown,
   decodeDynamic,
   decodeValue,
   encodeDynamic,
@@ -25,6 +25,11 @@ const objType: TfType = [
 ];
 
 describe("DynamicValue msgpack codec", () => {
+  it("decodes Terraform's unknown to the core's one UNKNOWN", () => {
+    expect(UNKNOWN).toBe(CORE_UNKNOWN);
+    expect(UNKNOWN).toBe(Symbol.for("spot-iac.unknown"));
+  });
+
   it("encodes unknown as fixext1 type 0, the form Terraform renders as (known after apply)", () => {
     expect([...encodeValue(UNKNOWN)]).toEqual([0xd4, 0x00, 0x00]);
     expect([...encodeValue({ a: UNKNOWN })]).toEqual([0x81, 0xa1, 0x61, 0xd4, 0x00, 0x00]);

@@ -19,6 +19,8 @@ import {
 } from "../cdktf/support";
 
 const emu = withEmulator();
+// Several terraform processes per test: room for a loaded two-core machine (the default is 60 s).
+jest.setTimeout(180_000);
 
 describeWithMirror("terraform e2e: account, AWS connection and user attachment (examples/terraform)", () => {
   let wd: Workdir;
@@ -31,6 +33,8 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
     expect(r.stderr).toBe("");
     return r;
   };
+  /** The outputs as `terraform output -json` prints them, read from the state file (one process fewer). */
+  const outputs = (): Record<string, any> => JSON.parse(wd.read("terraform.tfstate")).outputs;
   const account = async (): Promise<any | undefined> =>
     items(await spotApi(emu, "GET", "/setup/account")).find((a: any) => (a.accountId ?? a.id) === accountId);
   const bobOn = async (): Promise<any | undefined> =>
@@ -66,7 +70,7 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
   it("applies the example; Spot has what the configuration declares", async () => {
     const r = await apply();
     expect(r.stdout).toMatch(/Apply complete! Resources: 4 added, 0 changed, 0 destroyed/);
-    const out = JSON.parse((await wd.ok("output", "-json")).stdout);
+    const out = outputs();
     accountId = out.account_id.value;
     expect(accountId).toMatch(/^act-/);
     expect(out.organization_id.value).toBe(String(emu.organizationId));
@@ -113,7 +117,7 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
   it("updates in place when the configuration changes, without replacing what references the account", async () => {
     wd.env.TF_VAR_account_name = "example-prod-2";
     wd.env.TF_VAR_existing_user_role = "editor";
-    const before = JSON.parse((await wd.ok("output", "-json")).stdout);
+    const before = outputs();
     const p = await plan();
     expect(p.code).toBe(2);
     expect(p.stdout).toMatch(/~ name\s+= "example-prod" -> "example-prod-2"/);
@@ -121,7 +125,7 @@ describeWithMirror("terraform e2e: account, AWS connection and user attachment (
     await apply();
     expect((await account())?.name).toBe("example-prod-2");
     expect((await bobOn())?.role).toBe("editor");
-    const out = JSON.parse((await wd.ok("output", "-json")).stdout);
+    const out = outputs();
     expect(out.account_id.value).toBe(accountId);
     expect(out.accounts_with_this_name.value).toEqual([accountId]);
     // A rename keeps the account id, so the external id (already in the IAM role's trust policy), the

@@ -8,7 +8,6 @@ import { createProvider } from "../../src/terraform/provider";
 import type { RunningServer, ServeOptions } from "../../src/terraform/server";
 import { HandshakeError, MAGIC_COOKIE_VALUE, serve, serviceDefinition } from "../../src/terraform/server";
 import { generateServerKeyPair, selfSignedCertificate } from "../../src/terraform/tls";
-import { MemoryStore, fixtureContextFactory, widgetKind } from "./fixtures/kinds";
 
 const ProviderClient = grpc.makeGenericClientConstructor(serviceDefinition("tfplugin6.Provider"), "Provider");
 const ControllerClient = grpc.makeGenericClientConstructor(
@@ -22,8 +21,8 @@ function call(client: any, method: string, req: object): Promise<any> {
   );
 }
 
-const provider = () =>
-  createProvider({ kinds: [widgetKind], lookups: [], contextFactory: fixtureContextFactory(new MemoryStore()) });
+// The real registry: the transport is what is tested here, and a schema request needs no Spot client.
+const provider = () => createProvider();
 
 async function start(env: NodeJS.ProcessEnv, extra: Partial<ServeOptions> = {}) {
   let out = "";
@@ -81,7 +80,7 @@ describe("go-plugin handshake and AutoMTLS", () => {
     );
     const c = new ProviderClient(addr, creds, { "grpc.ssl_target_name_override": "localhost" }) as any;
     const schema = await call(c, "GetProviderSchema", {});
-    expect(Object.keys(schema.resource_schemas)).toEqual(["spot_widget"]);
+    expect(Object.keys(schema.resource_schemas)).toContain("spot_account");
     expect(schema.server_capabilities.plan_destroy).toBe(true);
     c.close();
 
@@ -105,7 +104,7 @@ describe("go-plugin handshake and AutoMTLS", () => {
       Buffer.from(client.certPem),
     );
     const c = new ProviderClient(srv.address, creds, { "grpc.ssl_target_name_override": "localhost" }) as any;
-    expect((await call(c, "GetMetadata", {})).resources).toEqual([{ type_name: "spot_widget" }]);
+    expect((await call(c, "GetMetadata", {})).resources).toContainEqual({ type_name: "spot_account" });
     c.close();
   });
 
@@ -128,7 +127,7 @@ describe("go-plugin handshake and AutoMTLS", () => {
     expect(out.trim()).toMatch(/^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc$/);
     expect(srv.tls).toBe(false);
     const c = new ProviderClient(srv.address, grpc.credentials.createInsecure()) as any;
-    expect((await call(c, "GetMetadata", {})).resources).toEqual([{ type_name: "spot_widget" }]);
+    expect((await call(c, "GetMetadata", {})).resources).toContainEqual({ type_name: "spot_account" });
     c.close();
   });
 

@@ -1,24 +1,32 @@
 /**
- * Applying a plan: creates, updates and replaces in dependency order with bounded concurrency, then
- * deletions (dependants first) only when everything else succeeded. A failure stops what depends on it;
- * the rest carries on. Each finished change is journaled at once, so a killed run leaves a true record.
+ * Applying a plan: creates, updates and replaces in dependency order with bounded concurrency, then deletions
+ * (dependants first) only when everything else succeeded. A failure stops what depends on it; the rest carries on.
+ * Each change is applied by the core (src/core/lifecycle), which re-reads the object and refuses when it moved
+ * since the plan; each finished change is journaled at once, so a killed run leaves a true record — a create that
+ * Spot completed only in part is journaled as `partial` with its id, and the next run continues with it.
  */
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import type { FieldChange, Props, ResourceContext, ResourceKind } from "../../resources";
-import { checkInputs, diffResource } from "../../resources";
-import type { Journal, JournalEntry, SecretIndex } from "./journal";
+import type { Props, ResourceContext, ResourceKind } from "../../core";
+import { apply as applyChange, isOutcome, withWarn } from "../../core";
+import type { Journal, JournalEntry, JournalIndex } from "./journal";
 import type { OrgConnection, OrgSpec, Plan, PlanEntry, SpotFile } from "./model";
-import { priorFor, resolveRefs, secretHashes, withPrior } from "./planner";
+import { PathRefusal, writeOutputFile } from "./paths";
+import { fileIdOf, gitopsMessage, resolveRefs } from "./planner";
 import type { Progress } from "./progress";
 import { errorMessage, limiter, scrub } from "./util";
+
+/** Called as changes start and finish (progress lines for pipelines). */
+export interface ApplyEvents {
+  started(e: PlanEntry): void;
+  finished(o: Outcome): void;
+}
 
 export interface ApplyOptions {
   runId: string;
   journal: Journal;
-  secrets: SecretIndex;
+  index: JournalIndex;
   concurrency: number;
   progress?: Progress;
+  events?: ApplyEvents;
 }
 
 export interface Outcome {
@@ -36,6 +44,47 @@ export interface ApplyResult {
 }
 
 class Stop extends Error {}
+
+/**
+ * Record what the file manages in each organization of the plan (its declared objects' ids), so that prune knows
+ * what it may delete once they are no longer declared. Ids created by this apply come from its outcomes.
+ */
+export function recordInventory(
+  journal: Journal,
+  file: SpotFile,
+  plan: Plan,
+  runId: string,
+  outcomes: Outcome[] = [],
+): void {
+  const made = new Map(outcomes.filter((o) => o.id).map((o) => [o.entry.key, o.id!]));
+  // A deletion that did not happen (skipped after another failure, or failed) stays this file's to delete: left out
+  // of the inventory, its object would be unmanaged from then on, and the next run would keep it.
+  const undeleted = new Set(
+    outcomes.filter((o) => o.entry.action === "delete" && o.status !== "done").map((o) => o.entry.key),
+  );
+  for (const org of plan.orgs) {
+    if (org.errors.length) continue;
+    const ids: Record<string, string[]> = {};
+    for (const e of org.entries) {
+      if (e.action === "delete" && e.id && undeleted.has(e.key)) {
+        (ids[e.kind] ??= []).push(e.id);
+        continue;
+      }
+      if (!e.declared || e.failed) continue;
+      const id = made.get(e.key) ?? (e.action === "replace" || e.action === "create" ? undefined : e.id);
+      if (id) (ids[e.kind] ??= []).push(id);
+    }
+    journal.appendInventory({
+      v: 1,
+      type: "inventory",
+      runId,
+      time: new Date().toISOString(),
+      file: fileIdOf(file),
+      organization: org.name,
+      ids,
+    });
+  }
+}
 
 /** Depth of each kind in the reference graph: a kind that refers to others is deeper. */
 function kindDepths(kinds: ResourceKind[]): Map<string, number> {
@@ -73,7 +122,13 @@ export async function applyPlan(
   conns: Map<string, OrgConnection>,
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
-  const run = limiter(Math.max(1, opts.concurrency));
+  // Per organization, like planning: each has its own token and rate budget.
+  const limits = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  const run = <T>(org: string, task: () => Promise<T>): Promise<T> => {
+    let l = limits.get(org);
+    if (!l) limits.set(org, (l = limiter(Math.max(1, opts.concurrency))));
+    return l(task);
+  };
   const outcomes = new Map<string, Outcome>();
   const warnings: string[] = [];
   const orgs = new Map<string, OrgSpec>(file.orgs.map((o) => [o.name, o]));
@@ -90,6 +145,9 @@ export async function applyPlan(
         if (typeof v === "string") secretValues.add(v);
       }
   const work = all.filter((e) => e.action !== "noop");
+  // Each change re-reads its object and refuses if it moved since the plan: that read must come from Spot, not
+  // from what the plan itself listed a moment ago. One re-read per list for the whole apply (writes keep it current).
+  for (const c of conns.values()) c.ctx.client.clearCache();
   opts.progress?.start(work.length);
 
   const journal = (
@@ -114,16 +172,10 @@ export async function applyPlan(
       ...partial,
     };
     if (entry.error) entry.error = scrub(entry.error, secretValues);
+    if (entry.secretHashes && !Object.keys(entry.secretHashes).length) delete entry.secretHashes;
     opts.journal.append(entry);
+    opts.index.add(entry);
   };
-
-  /** A context whose warnings go with the change's outcome (a delete that only "forgets" says so through warn). */
-  const ctxFor = (conn: OrgConnection, notes: string[]): ResourceContext => ({
-    ...conn.ctx,
-    warn: (m: string) => {
-      notes.push(m);
-    },
-  });
 
   const writeOutputs = (e: PlanEntry, outputs: Props) => {
     const d = e.declared!;
@@ -138,129 +190,92 @@ export async function applyPlan(
         );
         continue;
       }
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, v + "\n", { mode: 0o600 });
-      chmodSync(path, 0o600);
-      warnings.push(`${d.kind.name} "${d.name}": ${field} written to ${path} (mode 0600)`);
+      // Checked again now, not only when the file was loaded: a link planted since must not redirect the secret.
+      try {
+        const written = writeOutputFile(file.root, path, v + "\n");
+        warnings.push(`${d.kind.name} "${d.name}": ${field} written to ${written} (mode 0600)`);
+      } catch (e) {
+        if (!(e instanceof PathRefusal)) throw e;
+        warnings.push(`${d.kind.name} "${d.name}": Spot returned its ${field} once and it was NOT saved: ${e.message}`);
+      }
     }
   };
 
   const execute = async (e: PlanEntry): Promise<Outcome> => {
+    opts.events?.started(e);
+    const o = await executeOne(e);
+    opts.events?.finished(o);
+    return o;
+  };
+
+  const executeOne = async (e: PlanEntry): Promise<Outcome> => {
     const conn = conns.get(e.org)!;
     const notes: string[] = [];
-    const ctx = ctxFor(conn, notes);
+    // Warnings go with the change's outcome (a delete that only "forgets" says so through warn).
+    const ctx: ResourceContext = withWarn(conn.ctx, (m: string) => {
+      notes.push(m);
+    });
     const started = new Date();
-    const d = e.declared;
-    if (e.action === "delete") {
-      const kind = file.layouts.find((l) => l.kind.name === e.kind)!.kind;
-      try {
-        const live = (await kind.read(ctx, e.id!, e.live)) ?? undefined;
-        if (!live) return { entry: e, status: "done", message: "already gone", id: e.id };
-        const allow = kind.fields.allowDeletion ? { allowDeletion: true } : {};
-        await kind.delete(ctx, e.id!, { ...live, ...allow });
-        const forgot = notes.length > 0;
-        journal(e, { action: forgot ? "forget" : "delete", status: "done", fields: [] }, started);
-        return { entry: e, status: "done", id: e.id, message: notes.join("; ") || undefined };
-      } catch (err) {
-        journal(e, { action: "delete", status: "failed", fields: [], error: errorMessage(err) }, started);
-        return { entry: e, status: "failed", message: scrub(errorMessage(err), secretValues), id: e.id };
-      }
-    }
-    const kind = d!.kind;
-    const resolved = resolveRefs(d!, (k) => ids.get(k));
-    const { inputs, failures } = checkInputs(kind, resolved);
-    const secrets = secretHashes(kind, inputs);
-    const fail = (action: JournalEntry["action"], err: unknown, id?: string): Outcome => {
-      const msg = scrub(errorMessage(err), secretValues);
+    const action = e.action as Exclude<PlanEntry["action"], "noop">;
+    const kind: ResourceKind = e.declared?.kind ?? file.layouts.find((l) => l.kind.name === e.kind)!.kind;
+    const memory = opts.index.memory(kind.name, e.id ?? "");
+    const fail = (err: unknown, id = e.id): Outcome => {
+      const msg = scrub(gitopsMessage(err), secretValues);
       journal(e, { action, status: "failed", fields: [], error: msg, id }, started);
       return { entry: e, status: "failed", message: msg, id };
     };
-    if (failures.length)
-      return fail(
-        e.action as JournalEntry["action"],
-        new Error(failures.map((f) => `${f.field} ${f.message}`).join("; ")),
-      );
-    const create = async (action: "create" | "replace", previousId?: string): Promise<Outcome> => {
-      let created: { id: string; outputs: Props };
-      try {
-        created = await kind.create(ctx, inputs);
-      } catch (err) {
-        return fail(action, err, previousId);
+    try {
+      if (action === "delete") {
+        // Only explicitly pruned sections plan deletions: naming the section is the user's consent.
+        const a = await applyChange({ kind, ctx, action, id: e.id, prior: e.live, allowDeletion: true });
+        if (a.already === "gone") return { entry: e, status: "done", message: "already gone", id: e.id };
+        journal(e, { action: notes.length ? "forget" : "delete", status: "done", fields: [] }, started);
+        return { entry: e, status: "done", id: e.id, message: notes.join("; ") || undefined };
       }
-      ids.set(e.key, created.id);
+      const desired = resolveRefs(e.declared!, (k) => ids.get(k));
+      const a = await applyChange({
+        kind,
+        ctx,
+        action,
+        id: e.id,
+        desired,
+        secrets: memory,
+        basis: action === "update" ? e.plan?.basis : undefined,
+      });
+      if (a.already === "done") return { entry: e, status: "unchanged", id: e.id, message: "already up to date" };
+      if (action !== "update") ids.set(e.key, a.id!);
       journal(
         e,
         {
           action,
           status: "done",
-          id: created.id,
-          previousId,
-          fields: Object.keys(inputs).sort(),
-          secretHashes: secrets,
+          id: a.id,
+          previousId: action === "replace" ? e.id : undefined,
+          fields:
+            action === "update"
+              ? a.changes.map((c) => c.field)
+              : Object.keys(a.outputs ?? {})
+                  .filter((k) => desired[k] !== undefined)
+                  .sort(),
+          secretHashes: { ...memory.recorded },
         },
         started,
       );
-      writeOutputs(e, created.outputs);
-      return { entry: e, status: "done", id: created.id, message: notes.join("; ") || undefined };
-    };
-    if (e.action === "create") return create("create");
-    const prior = priorFor(d!, inputs, opts.secrets, e.id!);
-    let live: Props | undefined;
-    try {
-      live = await kind.read(ctx, e.id!, prior);
+      if (action !== "update") writeOutputs(e, a.outputs ?? {});
+      return { entry: e, status: "done", id: a.id, message: notes.join("; ") || undefined };
     } catch (err) {
-      return fail(e.action as JournalEntry["action"], err, e.id);
-    }
-    if (e.action === "replace") {
-      if (live) {
-        try {
-          await kind.delete(ctx, e.id!, {
-            ...withPrior(kind, live, prior),
-            ...(kind.fields.allowDeletion ? { allowDeletion: inputs.allowDeletion } : {}),
-          });
-        } catch (err) {
-          return fail("replace", err, e.id);
-        }
-      }
-      return create("replace", e.id);
-    }
-    // update: the object as it is now, not as it was at plan time.
-    if (!live)
-      return fail(
-        "update",
-        new Error(`${kind.name} ${e.id} no longer exists (deleted since the plan); run apply again to re-create it`),
-        e.id,
+      if (!isOutcome(err, "CreatedNotFinished")) return fail(err);
+      // The object exists: record its id so the next run continues with it instead of creating another.
+      ids.set(e.key, err.id);
+      const msg = scrub(gitopsMessage(err), secretValues);
+      journal(
+        e,
+        { action, status: "partial", id: err.id, fields: [], error: msg, secretHashes: { ...memory.recorded } },
+        started,
       );
-    const current = withPrior(kind, live, prior);
-    const diff = diffResource(kind, inputs, current);
-    if (diff.rejected.length || diff.replace)
-      return fail(
-        "update",
-        new Error(
-          `changed since the plan: it now needs ${diff.replace ? "a replacement" : "a change Spot cannot make"}; run plan again`,
-        ),
-        e.id,
-      );
-    const changes: FieldChange[] = diff.changes.filter((c) => c.mode === "update");
-    if (!changes.length) return { entry: e, status: "unchanged", id: e.id, message: "already up to date" };
-    try {
-      await kind.update(ctx, e.id!, inputs, current, changes);
-    } catch (err) {
-      return fail("update", err, e.id);
+      writeOutputs(e, err.outputs);
+      return { entry: e, status: "failed", message: `${msg}; the next apply finishes it`, id: err.id };
     }
-    const changedSecrets =
-      secrets && Object.fromEntries(Object.entries(secrets).filter(([k]) => changes.some((c) => c.field === k)));
-    journal(
-      e,
-      {
-        action: "update",
-        status: "done",
-        fields: changes.map((c) => c.field),
-        secretHashes: changedSecrets && Object.keys(changedSecrets).length ? changedSecrets : undefined,
-      },
-      started,
-    );
-    return { entry: e, status: "done", id: e.id, message: notes.join("; ") || undefined };
   };
 
   // Phase 1: everything but deletions, each after what it refers to.
@@ -276,7 +291,7 @@ export async function applyPlan(
         if (o.status === "failed" || o.status === "not done")
           throw new Stop(`${dep.kind} "${dep.name}" ${o.status === "failed" ? "failed" : "was not done"}`);
       }
-      return run(() => execute(e));
+      return run(e.org, () => execute(e));
     })()
       .catch((err): Outcome => ({
         entry: e,
@@ -313,7 +328,7 @@ export async function applyPlan(
         deletes
           .filter((e) => (depth.get(e.kind) ?? 0) === level)
           .map((e) =>
-            run(() => execute(e)).then((o) => {
+            run(e.org, () => execute(e)).then((o) => {
               outcomes.set(e.key, o);
               opts.progress?.tick(o.status === "failed");
             }),

@@ -3,8 +3,8 @@
  * the only hand-written facts are the friendly names of the nested connection sections (HINTS), so a kind
  * added to the registry shows up in the file (and its JSON Schema) without touching the CLI.
  */
-import type { Field, FieldType, ResourceKind } from "../../resources";
-import { isInput } from "../../resources";
+import type { Field, FieldType, ResourceKind } from "../../core";
+import { isInput } from "../../core";
 
 /** Friendlier keys than the generic rules give. Unknown kinds fall back to the generic rules. */
 const HINTS: Record<string, { key?: string; skip?: boolean }> = {

@@ -1,7 +1,7 @@
 /**
  * Enumerating live objects for prune, through each kind's own `list` (a kind without one cannot be pruned).
  */
-import type { Props, ResourceContext, ResourceKind } from "../../resources";
+import type { Props, ResourceContext, ResourceKind } from "../../core";
 
 export type LiveObject = { id: string; outputs: Props };
 
@@ -11,7 +11,7 @@ export function canList(kind: ResourceKind): boolean {
 }
 
 export async function listLive(kind: ResourceKind, ctx: ResourceContext): Promise<LiveObject[]> {
-  return kind.list ? kind.list(ctx) : [];
+  return kind.list ? kind.list({ ctx }) : [];
 }
 
 /** Objects prune never deletes, with the reason the kind gives. */

@@ -2,10 +2,12 @@
  * Reading the YAML file with positions: every later error (schema, references, engine checks) is turned
  * into `file:line:column` through the document's nodes and a LineCounter.
  */
-import { readFileSync } from "node:fs";
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Document, Node } from "yaml";
 import type { DocPath, FileProblem, Pos } from "./model";
+import type { Root } from "./paths";
+import { PathRefusal, readBounded, SPEC_FILE_LIMIT } from "./paths";
+import { visible } from "./visible";
 
 export class FileError extends Error {
   constructor(readonly problems: FileProblem[]) {
@@ -14,9 +16,10 @@ export class FileError extends Error {
   }
 }
 
+/** One problem as a line; keys and values quoted from the file are made visible (no terminal escapes). */
 export function formatProblem(p: FileProblem): string {
   const at = p.pos ? `${p.file}:${p.pos.line}:${p.pos.col}` : p.file;
-  return p.where ? `${at}: ${p.where}: ${p.message}` : `${at}: ${p.message}`;
+  return visible(p.where ? `${at}: ${p.where}: ${p.message}` : `${at}: ${p.message}`);
 }
 
 /** `["organizations", 0, "accounts", 1]` → `organizations[0].accounts[1]`. */
@@ -47,15 +50,18 @@ export class SourceFile {
     this.data = this.doc.toJS({ maxAliasCount: 1000 });
   }
 
-  static read(path: string): SourceFile {
+  /**
+   * The file is read like the secrets it names: it too can be a link a pull request committed (to a
+   * credentials file whose text would then be quoted in errors, or to /dev/zero).
+   */
+  static read(path: string, root: Root): SourceFile {
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readBounded(root, path, SPEC_FILE_LIMIT).toString("utf8");
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new FileError([
-        { file: path, where: "", message: code === "ENOENT" ? "file not found" : `cannot read the file (${code})` },
-      ]);
+      if (!(e instanceof PathRefusal)) throw e;
+      const message = e.code === "ENOENT" ? "file not found" : e.code ? `cannot read the file (${e.code})` : e.message;
+      throw new FileError([{ file: path, where: "", message }]);
     }
     return new SourceFile(path, text);
   }

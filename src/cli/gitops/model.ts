@@ -1,5 +1,5 @@
 /** The GitOps CLI's data model: the loaded file, the plan, and what a run talks to. */
-import type { Props, ResourceContext, ResourceKind } from "../../resources";
+import type { ChangePlan, Props, ResourceContext, ResourceKind } from "../../core";
 import type { KindLayout } from "./layout";
 
 /** A path in the YAML document: keys and list indexes. */
@@ -57,12 +57,16 @@ export interface Declared {
   outputFiles: Record<string, string>;
   /** Keys of the declared objects this one refers to. */
   deps: string[];
+  /** The Spot id the file pins (`id: act-…`): found by it instead of by name, so a rename is an update. */
+  id?: string;
 }
 
 export interface OrgSpec {
   name: string;
+  /** The variable holding the token: the pipeline's pattern applied to the name, never the file's choice. */
   tokenEnv: string;
   token?: string;
+  /** Where the token is sent, normalised; the pipeline's choice or a `baseUrl:` it allows. */
   baseUrl?: string;
   /** Sections to prune. */
   prune: Set<string>;
@@ -73,6 +77,8 @@ export interface OrgSpec {
 export interface SpotFile {
   path: string;
   dir: string;
+  /** Real path of the directory every `…File` path stays in (the repository); output files are re-checked against it. */
+  root: string;
   orgs: OrgSpec[];
   layouts: KindLayout[];
 }
@@ -94,8 +100,6 @@ export interface AuditEventLike {
 export interface OrgConnection {
   ctx: ResourceContext;
   organizationId?: string;
-  /** The user the token belongs to: never pruned. */
-  selfUserId?: string;
   auditTrail(runId: string, window: { from: Date; to: Date }): Promise<AuditEventLike[]>;
   /** Per-route request counts (the client's counters) for benchmarks. */
   requestCount?(): number;
@@ -129,9 +133,12 @@ export interface PlanEntry {
   reason?: string;
   /** It could not be planned (the organization's errors say why): neither a change nor unchanged. */
   failed?: boolean;
-  /** Not serialized: the declared object (absent for prune deletes) and the live outputs. */
+  /** An update made only of secrets with no record to compare with (sent once, then remembered). */
+  unverified?: boolean;
+  /** Not serialized: the declared object (absent for prune deletes), the live outputs and the core's plan. */
   declared?: Declared;
   live?: Props;
+  plan?: ChangePlan;
 }
 
 export interface OrgPlan {

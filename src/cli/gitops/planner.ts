@@ -1,36 +1,42 @@
 /**
- * Planning: per organization, each declared object is found by natural key, read and diffed against live;
- * undeclared live objects in a prune scope become deletions. No state file: the journal only supplies the
- * hashes of secrets Spot never returns.
+ * Planning: per organization, each declared object is planned by the core (src/core/lifecycle): found by its
+ * natural key (or by the id the file pins, or the id the journal recorded for a half-finished create), read, and
+ * diffed against the declaration. Undeclared live objects in a prune scope become deletions. No state file: the
+ * journal only supplies the hashes of secrets Spot never returns and the ids of half-finished creates.
+ *
+ * What this module decides is GitOps' own: references between declared objects (an id not known until the
+ * referenced object exists is UNKNOWN), what prune may delete, and how values are shown in the file's terms.
  */
-import type { FieldChange, FieldType, Props, ResourceContext, ResourceKind } from "../../resources";
-import { checkInputs, diffResource, hashSecret } from "../../resources";
+import { existsSync } from "node:fs";
+import { relative, sep } from "node:path";
+import type { ChangePlan, FieldChange, FieldType, Props, ResourceContext } from "../../core";
+import { UNKNOWN, containsUnknown, isOutcome, isUnknown, plan as planChange } from "../../core";
 import type { FileField, KindLayout } from "./layout";
 import { labelField, refKey } from "./layout";
 import type { Connect, Declared, FieldView, OrgConnection, OrgPlan, OrgSpec, Plan, PlanEntry, SpotFile } from "./model";
-import type { SecretIndex } from "./journal";
+import type { JournalIndex } from "./journal";
 import type { Progress } from "./progress";
 import { canList, listLive, neverPruned } from "./listers";
 import { errorMessage, limiter } from "./util";
-import { REF_PLACEHOLDER, setAt, standInId } from "./validate";
+import { REF_PLACEHOLDER, cloneWithUnknown, fileFieldPath, setAt } from "./validate";
 
-/**
- * Stands for the id of an object created (or re-created) by the same run: known only once applied.
- * The referenced object's name follows the prefix so the plan can still say which object it is.
- */
-export const UNKNOWN = "\u0000new:";
 export const SECRET_VIEW = "(secret)";
+/** A secret Spot never returns and the journal has no hash of: what is in Spot cannot be told. */
+export const NOT_VERIFIED_VIEW = "(secret, not verified)";
 export const UNKNOWN_SUFFIX = " (known after apply)";
-
-export function isUnknown(v: unknown): v is string {
-  return typeof v === "string" && v.startsWith(UNKNOWN);
-}
 
 export interface PlanOptions {
   connect: Connect;
   runId: string;
-  secrets: SecretIndex;
+  journal: JournalIndex;
+  /** Objects planned at once, per organization. */
   concurrency: number;
+  /** Declared objects to replace although nothing differs (`--replace Kind/name`), e.g. to mint a lost token. */
+  replace?: ReadonlySet<string>;
+  /** Prune may also delete undeclared objects no file's inventory records (`--prune-unmanaged`, a pipeline flag). */
+  pruneUnmanaged?: boolean;
+  /** The file was loaded without its secrets (`plan --without-secrets`): they are not compared. */
+  withoutSecrets?: boolean;
   progress?: Progress;
 }
 
@@ -47,81 +53,41 @@ interface ObjState {
 
 /** Inputs with references replaced by ids, UNKNOWN where the target does not exist yet. */
 export function resolveRefs(d: Declared, idOf: (key: string) => string | undefined): Props {
-  const inputs = structuredClone(d.inputs);
+  const inputs = cloneWithUnknown(d.inputs);
   for (const r of d.refs) {
     if (r.name === undefined) continue;
-    const id = idOf(`${d.org}/${r.kind}/${r.name}`);
-    setAt(inputs, r.inputPath, id ?? UNKNOWN + r.name);
+    setAt(inputs, r.inputPath, idOf(`${d.org}/${r.kind}/${r.name}`) ?? UNKNOWN);
   }
   return inputs;
 }
 
-function containsUnknown(v: unknown): boolean {
-  if (isUnknown(v)) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
-  return false;
-}
-
-/** The engine's checks need ids in their shape: an unknown id is checked as a stand-in of the right shape. */
-function checkResolved(d: Declared, inputs: Props, layouts: KindLayout[]): { inputs: Props; failures: string[] } {
-  const probe = structuredClone(inputs);
-  const unknownPaths = d.refs.filter((r) => r.name !== undefined && containsUnknown(pathValue(inputs, r.inputPath)));
-  for (const r of unknownPaths) setAt(probe, r.inputPath, standInId(layouts, r.kind, r.name!));
-  const res = checkInputs(d.kind, probe);
-  for (const r of unknownPaths) setAt(res.inputs, r.inputPath, UNKNOWN + r.name);
-  return { inputs: res.inputs, failures: res.failures.map((f) => `${f.field} ${f.message}`) };
-}
-
-function pathValue(o: unknown, path: (string | number)[]): unknown {
-  let v: any = o;
-  for (const p of path) v = v?.[p];
-  return v;
-}
-
-/**
- * What `read` gets as `prior` (the kinds' "previous state", which GitOps does not have). Kinds take from it
- * only what Spot never returns: local settings and write-only fields come from the file, and secrets from the
- * hash the journal recorded when spot-iac last set them (never the file's value: that would hide a change).
- */
-export function priorFor(d: Declared, inputs: Props, secrets: SecretIndex, id: string): Props {
-  const recorded = secrets.get(d.kind.name, id);
-  const prior: Props = {};
-  for (const [k, f] of Object.entries(d.kind.fields)) {
-    if (f.secret) {
-      if (recorded[k] !== undefined) prior[k] = recorded[k];
-    } else if ((f.required || f.optional) && inputs[k] !== undefined && !containsUnknown(inputs[k]))
-      prior[k] = inputs[k];
-  }
-  return prior;
-}
-
-/** Live outputs completed with what Spot never returns: local settings always, recorded secret hashes if missing. */
-export function withPrior(kind: ResourceKind, live: Props, prior: Props): Props {
-  const out = { ...live };
-  for (const [k, f] of Object.entries(kind.fields)) {
-    if (prior[k] === undefined) continue;
-    if (f.local || (f.secret && out[k] === undefined)) out[k] = prior[k];
-  }
+/** The declared names of the references a value holds, by dotted input path: what an UNKNOWN stands for. */
+function pendingNames(d: Declared): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of d.refs) if (r.name !== undefined) out.set(r.inputPath.join("."), r.name);
   return out;
 }
 
 // ---- views: values as the file writes them -------------------------------------------------------
 
-export type Names = Map<string, string>;
+/** Names of ids for display, and what each pending (UNKNOWN) reference of the object stands for. */
+export interface Names {
+  ids: Map<string, string>;
+  pending?: Map<string, string>;
+}
 
-function viewValue(f: FileField | undefined, t: FieldType, v: unknown, names: Names): unknown {
+function viewValue(f: FileField | undefined, t: FieldType, v: unknown, names: Names, path: string): unknown {
   if (v === undefined || v === null) return v;
-  if (isUnknown(v)) return v.slice(UNKNOWN.length) + UNKNOWN_SUFFIX;
+  if (isUnknown(v)) return (names.pending?.get(path) ?? "") + UNKNOWN_SUFFIX;
   if (f?.def.secret) return SECRET_VIEW;
-  if (typeof t === "string") return f?.mode === "ref" && typeof v === "string" ? (names.get(v) ?? v) : v;
+  if (typeof t === "string") return f?.mode === "ref" && typeof v === "string" ? (names.ids.get(v) ?? v) : v;
   if (("list" in t || "set" in t) && Array.isArray(v)) {
     const inner = "list" in t ? t.list : t.set;
-    return v.map((e) => viewValue(f, inner, e, names));
+    return v.map((e, i) => viewValue(f, inner, e, names, `${path}.${i}`));
   }
   if ("map" in t && typeof v === "object") {
     const r: Props = {};
-    for (const [k, e] of Object.entries(v as Props)) r[k] = viewValue(f, t.map, e, names);
+    for (const [k, e] of Object.entries(v as Props)) r[k] = viewValue(f, t.map, e, names, `${path}.${k}`);
     return r;
   }
   if ("object" in t && typeof v === "object" && !Array.isArray(v)) {
@@ -129,7 +95,7 @@ function viewValue(f: FileField | undefined, t: FieldType, v: unknown, names: Na
     for (const [k, e] of Object.entries(v as Props)) {
       const nf = f?.nested?.find((x) => x.field === k);
       if (e === undefined) continue;
-      r[nf ? nf.key : k] = nf ? viewValue(nf, nf.def.type, e, names) : e;
+      r[nf ? nf.key : k] = nf ? viewValue(nf, nf.def.type, e, names, `${path}.${k}`) : e;
     }
     return r;
   }
@@ -156,19 +122,25 @@ export function createView(d: Declared, inputs: Props, names: Names): FieldView[
     out.push(
       f.mode === "secret"
         ? { field: f.key, after: SECRET_VIEW, secret: true }
-        : { field: f.key, after: viewValue(f, f.def.type, v, names) },
+        : { field: f.key, after: viewValue(f, f.def.type, v, names, f.field) },
     );
   }
   return out;
 }
 
-export function changeView(layout: KindLayout, changes: FieldChange[], names: Names): FieldView[] {
+export function changeView(layout: KindLayout, changes: FieldChange[], names: Names, inputs?: Props): FieldView[] {
   return changes.map((c) => {
     const { f, key } = fileFieldOf(layout, c.field);
     const t = layout.kind.fields[c.field]?.type ?? "string";
+    // An unknown value shows as declared, each pending reference by its name.
+    const after = c.after === UNKNOWN && inputs && containsUnknown(inputs[c.field]) ? inputs[c.field] : c.after;
     const v: FieldView = c.secret
-      ? { field: key, before: SECRET_VIEW, after: SECRET_VIEW, secret: true }
-      : { field: key, before: viewValue(f, t, c.before, names), after: viewValue(f, t, c.after, names) };
+      ? { field: key, before: c.unverified ? NOT_VERIFIED_VIEW : SECRET_VIEW, after: SECRET_VIEW, secret: true }
+      : {
+          field: key,
+          before: viewValue(f, t, c.before, names, c.field),
+          after: viewValue(f, t, after, names, c.field),
+        };
     if (c.mode === "replace") v.forcesReplace = true;
     return v;
   });
@@ -180,7 +152,7 @@ export function liveView(layout: KindLayout, live: Props, names: Names): FieldVi
     if (f.mode === "secretOut" || f.mode === "secret") continue;
     const v = live[f.field];
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
-    out.push({ field: f.key, before: viewValue(f, f.def.type, v, names) });
+    out.push({ field: f.key, before: viewValue(f, f.def.type, v, names, f.field) });
   }
   return out;
 }
@@ -189,12 +161,15 @@ export function liveView(layout: KindLayout, live: Props, names: Names): FieldVi
 export function liveName(layout: KindLayout, id: string, live: Props, names: Names): string {
   const lf = labelField(layout);
   if (lf && typeof live[lf.field] === "string") return live[lf.field];
-  const parts = layout.naturalKey.map((f) => {
+  // Optional key parts a declaration leaves out (an attachment names its user by e-mail or by id) are skipped.
+  const parts: string[] = [];
+  for (const f of layout.naturalKey) {
     const v = live[f.field];
-    if (v === undefined) return "?";
-    return f.mode === "ref" ? (names.get(String(v)) ?? String(v)) : String(v);
-  });
-  return parts.length && parts.every((p) => p !== "?") ? parts.join("/") : id;
+    if (v === undefined) continue;
+    const shown = f.mode === "ref" ? (names.ids.get(String(v)) ?? String(v)) : String(v);
+    if (!parts.includes(shown)) parts.push(shown);
+  }
+  return parts.length ? parts.join("/") : id;
 }
 
 // ---- planning ---------------------------------------------------------------------------------------
@@ -244,15 +219,92 @@ async function nameReferences(
   const wanted = new Map<string, Set<string>>();
   for (const e of deletes) refIds(file.layouts.find((l) => l.kind.name === e.kind)!.kind.fields, e.live ?? {}, wanted);
   for (const [kindName, ids] of wanted) {
-    if ([...ids].every((id) => names.has(id))) continue;
+    if ([...ids].every((id) => names.ids.has(id))) continue;
     const layout = file.layouts.find((l) => l.kind.name === kindName && !l.parent);
     if (!layout || !canList(layout.kind)) continue;
     try {
       for (const { id, outputs } of await run(() => listLive(layout.kind, ctx)))
-        if (ids.has(id) && !names.has(id)) names.set(id, liveName(layout, id, outputs, names));
+        if (ids.has(id) && !names.ids.has(id)) names.ids.set(id, liveName(layout, id, outputs, names));
     } catch {
       // Names are a nicety: ids are shown instead.
     }
+  }
+}
+
+/** A declared object's failure to plan, in the file's terms (the core's outcomes get GitOps' remedies). */
+export function gitopsMessage(e: unknown): string {
+  if (isOutcome(e, "Ambiguous"))
+    return `${e.message}; pin the one this declaration manages with \`id: <id>\` (the others are then undeclared: prune deletes them)`;
+  if (isOutcome(e, "AlreadyExists"))
+    return `${e.message}; pin it with \`id: ${e.ids[0] ?? "<id>"}\` on the declaration to take it over`;
+  if (isOutcome(e, "ChangedSincePlan")) return `${e.message}; nothing was changed for it: run plan again`;
+  if (isOutcome(e, "DeletionRefused") && e.reason === "irreversible")
+    return `${e.message}; set allowDeletion: true on it to allow it`;
+  if (isOutcome(e, "DeletionRefused")) return `${e.message}; keep it out of prune's scope, or declare it`;
+  return errorMessage(e);
+}
+
+function problemText(d: Declared, cp: ChangePlan): string | undefined {
+  if (!cp.problems.length) return undefined;
+  return cp.problems
+    .map((x) =>
+      x.type === "invalid"
+        ? `${fileFieldPath(d.layout.fields, x.field)} ${x.message}`
+        : x.type === "irreversible"
+          ? `${x.message}; set allowDeletion: true on it to allow the replacement`
+          : x.message,
+    )
+    .join("; ");
+}
+
+/** How a file is known in the journal's inventories: its path within its repository. */
+export function fileIdOf(file: SpotFile): string {
+  return relative(file.root, file.path).split(sep).join("/");
+}
+
+/**
+ * Whether pinning the id makes a rename an update: the kind has a name of its own (a plain natural-key field) and
+ * Spot changes it in place. Not so for a user (a new e-mail is a new user), a programmatic user (a new name
+ * replaces it) or an attachment (another user or account is another attachment).
+ */
+function renamesInPlace(layout: KindLayout): boolean {
+  const named = layout.naturalKey.filter((f) => f.mode === "plain");
+  return named.length > 0 && named.every((f) => (f.def.onChange ?? "update") === "update");
+}
+
+/**
+ * A create of an object the file does not pin an id on, where the journal knows an object of the same kind that is
+ * no longer declared: probably a rename. Without `id:` a rename makes a new object and the old one stays — say so,
+ * naming the old one, instead of letting the reviewer assume an in-place rename.
+ */
+function renameHints(org: OrgSpec, entries: Map<string, PlanEntry>, journal: JournalIndex): void {
+  const declaredIds = new Set([...entries.values()].map((e) => e.id).filter(Boolean));
+  for (const d of org.objects) {
+    const e = entries.get(d.key);
+    if (!e || e.action !== "create" || d.id || d.layout.parent || !renamesInPlace(d.layout)) continue;
+    const names = new Set(org.objects.filter((x) => x.kind === d.kind).map((x) => x.name));
+    const gone = journal.known(org.name, d.kind.name).filter((k) => !declaredIds.has(k.id) && !names.has(k.name));
+    if (!gone.length) continue;
+    const old = gone.map((k) => `"${k.name}" (${k.id})`).join(", ");
+    const pruned = org.prune.has(d.layout.key) ? "prune deletes it" : "it stays, undeclared";
+    e.reason =
+      `a new ${d.kind.name}; if it renames ${old}, pin \`id: ${gone[0].id}\` on it to rename in place — ` +
+      `otherwise ${pruned}`;
+  }
+}
+
+/**
+ * A secret Spot returned once, at creation (a programmatic user's token), whose file is missing: it never arrived
+ * (a run killed before writing it, a fresh checkout without it) and cannot be read again.
+ */
+function undelivered(d: Declared, cp: ChangePlan, warnings: string[]): void {
+  if (cp.action === "create" || cp.action === "replace") return;
+  for (const [field, path] of Object.entries(d.outputFiles)) {
+    if (existsSync(path)) continue;
+    warnings.push(
+      `${d.kind.name} "${d.name}": its ${field} file ${path} does not exist, and Spot returns the ${field} only at ` +
+        `creation. To get a new one, replace it: spot-iac apply --replace ${d.kind.name}/${d.name}`,
+    );
   }
 }
 
@@ -268,7 +320,6 @@ async function planOrg(
   const states = new Map<string, Promise<ObjState>>();
   const byKey = new Map(org.objects.map((d) => [d.key, d]));
   const entryOf = new Map<string, PlanEntry>();
-  const liveInputs = new Map<string, Props>();
 
   const planOne = (d: Declared): Promise<ObjState> => {
     let p = states.get(d.key);
@@ -286,48 +337,57 @@ async function planOrg(
         declared: d,
       };
       entryOf.set(d.key, entry);
-      const idOf = (key: string) => {
-        const i = d.deps.indexOf(key);
-        const s = i >= 0 ? deps[i] : undefined;
-        return s && s.id && s.action !== "replace" && s.action !== "create" ? s.id : undefined;
-      };
-      const { inputs, failures } = checkResolved(d, resolveRefs(d, idOf), file.layouts);
-      liveInputs.set(d.key, inputs);
       if (deps.some((s) => s.failed)) {
         opts.progress?.tick();
         entry.reason = "not planned: an object it refers to could not be planned";
         entry.failed = true;
         return { action: "noop", failed: true };
       }
+      const idOf = (key: string) => {
+        const i = d.deps.indexOf(key);
+        const s = i >= 0 ? deps[i] : undefined;
+        return s && s.id && s.action !== "replace" && s.action !== "create" ? s.id : undefined;
+      };
+      // A create that Spot completed only in part is continued with the id the journal recorded.
+      const unfinished = opts.journal.unfinished(org.name, d.kind.name, d.name);
+      const id = d.id ?? unfinished;
       try {
-        if (failures.length) throw new Error(failures.join("; "));
-        const keyUnknown = d.kind.naturalKey.some((k) => containsUnknown(inputs[k]));
-        const found = keyUnknown ? undefined : await run(() => d.kind.find(ctx, inputs));
-        if (!found) {
-          entry.action = "create";
-          return { action: "create" };
-        }
-        entry.id = found.id;
-        const prior = priorFor(d, inputs, opts.secrets, found.id);
-        const read = await run(() => d.kind.read(ctx, found.id, prior));
-        const live = withPrior(d.kind, read ?? found.outputs, prior);
-        entry.live = live;
-        const diff = diffResource(d.kind, inputs, live);
-        if (diff.rejected.length) throw new Error(diff.rejected.map((r) => r.message).join("; "));
-        if (diff.replace && d.kind.irreversibleDelete && inputs.allowDeletion !== true)
+        const cp = await run(() =>
+          planChange({
+            kind: d.kind,
+            desired: resolveRefs(d, idOf),
+            id,
+            locate: !id,
+            ctx,
+            secrets: (objectId) => opts.journal.memory(d.kind.name, objectId),
+            forceReplace: opts.replace?.has(`${d.kind.name}/${d.name}`),
+            unreadSecrets: opts.withoutSecrets,
+          }),
+        );
+        if (d.id && cp.gone)
           throw new Error(
-            `a change to ${diff.changes
-              .filter((c) => c.mode === "replace")
-              .map((c) => c.field)
-              .join(
-                ", ",
-              )} replaces it, and deleting a ${d.kind.name} cannot be undone; set allowDeletion: true on it to allow the replacement`,
+            `id ${d.id} names no ${d.kind.name} in Spot (deleted outside spot-iac?); remove id: to create a new one`,
           );
-        entry.action = diff.replace ? "replace" : diff.changes.length ? "update" : "noop";
-        (entry as PlanEntry & { changes?: FieldChange[] }).changes = diff.changes;
-        return { id: found.id, action: entry.action };
+        const problems = problemText(d, cp);
+        if (problems) throw new Error(problems);
+        entry.plan = cp;
+        entry.action = cp.action;
+        // Secrets with no journal record to compare with: sent once by apply, but no evidence of drift.
+        if (cp.action === "update" && cp.changes.every((c) => c.unverified)) {
+          entry.unverified = true;
+          entry.reason = "secrets with no journal record to compare with: apply sends them once and records them";
+        }
+        entry.id = cp.id;
+        entry.live = cp.live;
+        if (opts.replace?.has(`${d.kind.name}/${d.name}`) && cp.action === "replace")
+          entry.reason = "replaced on request (--replace)";
+        else if (cp.gone && unfinished)
+          entry.reason = `the half-finished create ${unfinished} is gone; it is created again`;
+        else if (unfinished && cp.action !== "create") entry.reason = `finishes the half-done create of ${unfinished}`;
+        undelivered(d, cp, out.warnings);
+        return { id: cp.id, action: entry.action };
       } catch (e) {
-        out.errors.push(`${d.kind.name} "${d.name}": ${errorMessage(e)}`);
+        out.errors.push(`${d.kind.name} "${d.name}": ${gitopsMessage(e)}`);
         entry.failed = true;
         return { action: "noop", failed: true };
       } finally {
@@ -340,11 +400,13 @@ async function planOrg(
 
   await Promise.all(org.objects.map(planOne));
 
+  renameHints(org, entryOf, opts.journal);
+
   // Names for ids: the declared objects that exist live.
-  const names: Names = new Map();
+  const names: Names = { ids: new Map() };
   for (const d of org.objects) {
     const e = entryOf.get(d.key);
-    if (e?.id) names.set(e.id, d.name);
+    if (e?.id) names.ids.set(e.id, d.name);
   }
 
   const deletes: PlanEntry[] = [];
@@ -363,11 +425,26 @@ async function planOrg(
       continue;
     }
     const declaredIds = new Set(mine.map((d) => entryOf.get(d.key)?.id));
+    const fileId = fileIdOf(file);
+    const managed = opts.journal.managed(fileId, org.name, kind.name);
+    let unmanaged = 0;
     try {
       const live = await run(() => listLive(kind, ctx));
       for (const { id, outputs } of live) {
         if (declaredIds.has(id)) continue;
-        const keep = conn.selfUserId === id ? "it is the user whose token runs spot-iac" : neverPruned(kind, outputs);
+        // Another file manages it: two files pruning one organization must not delete each other's objects.
+        const elsewhere = opts.journal.managedElsewhere(fileId, org.name, kind.name, id);
+        if (elsewhere.length) {
+          out.warnings.push(
+            `prune: ${kind.name} ${liveName(layout, id, outputs, names)} (${id}) is kept: ${elsewhere.join(", ")} manages it`,
+          );
+          continue;
+        }
+        if (!opts.pruneUnmanaged && !managed.has(id)) {
+          unmanaged++;
+          continue;
+        }
+        const keep = neverPruned(kind, outputs);
         if (keep) {
           out.warnings.push(`prune: ${kind.name} ${liveName(layout, id, outputs, names)} (${id}) is kept: ${keep}`);
           continue;
@@ -388,6 +465,12 @@ async function planOrg(
     } catch (e) {
       out.errors.push(`prune ${section}: cannot list ${kind.name} objects: ${errorMessage(e)}`);
     }
+    if (unmanaged)
+      out.warnings.push(
+        `prune: ${unmanaged} undeclared ${kind.name} object${unmanaged > 1 ? "s are" : " is"} kept: this file never ` +
+          `managed ${unmanaged > 1 ? "them" : "it"} (no inventory in its journal); the pipeline can pass ` +
+          `--prune-unmanaged to delete ${unmanaged > 1 ? "them" : "it"} too`,
+      );
   }
   await nameReferences(file, deletes, names, ctx, run);
   for (const e of deletes) {
@@ -399,20 +482,20 @@ async function planOrg(
   const declared: PlanEntry[] = [];
   for (const d of dependencyOrder(org.objects)) {
     const e = entryOf.get(d.key)!;
-    const inputs = liveInputs.get(d.key)!;
-    if (e.action === "create") e.fields = createView(d, inputs, names);
-    else if (e.action === "update" || e.action === "replace") {
-      e.fields = changeView(d.layout, (e as PlanEntry & { changes?: FieldChange[] }).changes ?? [], names);
-    }
-    delete (e as PlanEntry & { changes?: FieldChange[] }).changes;
+    const inputs = e.plan?.inputs;
+    const objNames: Names = { ids: names.ids, pending: pendingNames(d) };
+    if (e.action === "create" && inputs) e.fields = createView(d, inputs, objNames);
+    else if ((e.action === "update" || e.action === "replace") && e.plan)
+      e.fields = changeView(d.layout, e.plan.changes, objNames, inputs);
     declared.push(e);
   }
   out.entries = [...deletes.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)), ...declared];
+  // Known only once an answer has carried it: read now, after planning, not when the plan was started.
+  out.organizationId = conn.organizationId;
   return out;
 }
 
 export async function makePlan(file: SpotFile, opts: PlanOptions): Promise<Planned> {
-  const run = limiter(Math.max(1, opts.concurrency));
   const conns = new Map<string, OrgConnection>();
   opts.progress?.start(file.orgs.reduce((n, o) => n + o.objects.length, 0));
   const orgs = await Promise.all(
@@ -424,7 +507,9 @@ export async function makePlan(file: SpotFile, opts: PlanOptions): Promise<Plann
         return { name: org.name, entries: [], warnings: [], errors: [`cannot connect: ${errorMessage(e)}`] };
       }
       conns.set(org.name, conn);
-      return planOrg(file, org, conn, opts, run);
+      // Each organization has its own token and rate budget: its own bound, so one slow organization does not
+      // hold the others back (the client paces each organization's requests by its budget).
+      return planOrg(file, org, conn, opts, limiter(Math.max(1, opts.concurrency)));
     }),
   );
   opts.progress?.stop();
@@ -442,16 +527,13 @@ export function hasChanges(plan: Plan): boolean {
   return c.create + c.update + c.replace + c.delete > 0;
 }
 
-export function hasErrors(plan: Plan): boolean {
-  return plan.orgs.some((o) => o.errors.length > 0);
+/** Live state differs from the file: changes other than secrets that merely could not be verified. */
+export function hasDrift(plan: Plan): boolean {
+  return plan.orgs.some((o) => o.entries.some((e) => !e.failed && e.action !== "noop" && !e.unverified));
 }
 
-/** Hashes of a declared object's secret inputs (top-level secret fields), for the journal. */
-export function secretHashes(kind: ResourceKind, inputs: Props): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const [k, f] of Object.entries(kind.fields))
-    if (f.secret && typeof inputs[k] === "string" && !isUnknown(inputs[k])) out[k] = hashSecret(inputs[k]);
-  return Object.keys(out).length ? out : undefined;
+export function hasErrors(plan: Plan): boolean {
+  return plan.orgs.some((o) => o.errors.length > 0);
 }
 
 export { REF_PLACEHOLDER };

@@ -1,11 +1,15 @@
 /**
  * Plan and apply output: coloured text for people, JSON for programs, Markdown for pull-request comments.
  * JSON and Markdown are stable (no times, no run ids, fixed order) so they can be diffed and snapshotted.
+ * Every name, id, value and message in text and Markdown comes from the file or from Spot and goes through
+ * `visible` (or `md`, which starts with it) as it is placed, so none can move the cursor, forge a line or
+ * rewrite a PR comment. JSON keeps the exact strings: it is for programs, and its own escaping applies.
  */
 import { createColors } from "picocolors";
 import type { ApplyResult } from "./applier";
 import type { FieldView, Plan, PlanEntry } from "./model";
-import { counts, SECRET_VIEW, UNKNOWN_SUFFIX } from "./planner";
+import { counts, hasDrift, NOT_VERIFIED_VIEW, SECRET_VIEW, UNKNOWN_SUFFIX } from "./planner";
+import { visible } from "./visible";
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -25,7 +29,7 @@ const VERB: Record<PlanEntry["action"], string> = {
 };
 
 export function formatValue(v: unknown): string {
-  if (v === SECRET_VIEW) return v;
+  if (v === SECRET_VIEW || v === NOT_VERIFIED_VIEW) return v;
   if (typeof v === "string" && v.endsWith(UNKNOWN_SUFFIX))
     return JSON.stringify(v.slice(0, -UNKNOWN_SUFFIX.length)) + UNKNOWN_SUFFIX;
   if (v === undefined || v === null) return "(none)";
@@ -60,7 +64,7 @@ export function renderText(plan: Plan, o: TextOptions): string {
   };
   const lines: string[] = [];
   for (const org of plan.orgs) {
-    lines.push(c.bold(`Organization ${org.name}${org.organizationId ? ` (${org.organizationId})` : ""}`));
+    lines.push(c.bold(visible(`Organization ${org.name}${org.organizationId ? ` (${org.organizationId})` : ""}`)));
     const changes = org.entries.filter((e) => e.action !== "noop");
     const deletes = changes.filter((e) => e.action === "delete");
     if (deletes.length)
@@ -69,18 +73,18 @@ export function renderText(plan: Plan, o: TextOptions): string {
           c.bgRed(c.white(c.bold(` !! ${deletes.length} object${deletes.length > 1 ? "s" : ""} will be DELETED `))),
       );
     for (const e of changes) {
-      const id = e.id ? c.dim(` (${e.id})`) : "";
+      const id = e.id ? c.dim(` (${visible(e.id)})`) : "";
       lines.push(
-        `  ${paint[e.action](SYMBOL[e.action])} ${c.bold(`${e.kind} ${e.name}`)}${id} ${paint[e.action](VERB[e.action])}${e.reason ? c.dim(` — ${e.reason}`) : ""}`,
+        `  ${paint[e.action](SYMBOL[e.action])} ${c.bold(visible(`${e.kind} ${e.name}`))}${id} ${paint[e.action](VERB[e.action])}${e.reason ? c.dim(` — ${visible(e.reason)}`) : ""}`,
       );
-      for (const f of e.fields) lines.push(`      ${fieldLine(f, e.action)}`);
+      for (const f of e.fields) lines.push(`      ${visible(fieldLine(f, e.action))}`);
     }
     const unchanged = org.entries.filter((e) => e.action === "noop" && !e.failed).length;
     if (!changes.length && !org.errors.length)
       lines.push(c.dim(`  no changes (${unchanged} object${unchanged === 1 ? "" : "s"} up to date)`));
     else if (unchanged) lines.push(c.dim(`  ${unchanged} unchanged`));
-    for (const w of org.warnings) lines.push(`  ${c.yellow("warning:")} ${w}`);
-    for (const err of org.errors) lines.push(`  ${c.red("error:")} ${err}`);
+    for (const w of org.warnings) lines.push(`  ${c.yellow("warning:")} ${visible(w)}`);
+    for (const err of org.errors) lines.push(`  ${c.red("error:")} ${visible(err)}`);
     lines.push("");
   }
   const errors = plan.orgs.reduce((n, o) => n + o.errors.length, 0);
@@ -95,7 +99,14 @@ export function renderText(plan: Plan, o: TextOptions): string {
     );
   else if (o.mode === "drift")
     lines.push(
-      any ? c.bold(c.yellow(`Drift: ${summaryLine(plan)}.`)) : c.green("No drift: live state matches the file."),
+      hasDrift(plan)
+        ? c.bold(c.yellow(`Drift: ${summaryLine(plan)}.`))
+        : any
+          ? // Exit 0: a secret with no record to compare with is no evidence of drift.
+            c.green(
+              "No drift found: only secrets that could not be verified (no journal record); apply sends them once.",
+            )
+          : c.green("No drift: live state matches the file."),
     );
   else lines.push(any ? c.bold(`Plan: ${summaryLine(plan)}.`) : c.green("No changes: live state matches the file."));
   return lines.join("\n") + "\n";
@@ -119,6 +130,7 @@ export function planJson(plan: Plan, mode: "plan" | "drift"): object {
           name: e.name,
           id: e.id ?? null,
           ...(e.reason ? { reason: e.reason } : {}),
+          ...(e.unverified ? { unverified: true } : {}),
           fields: e.fields.map((f) => ({
             field: f.field,
             ...(e.action === "create" ? {} : { before: f.before ?? null }),
@@ -134,8 +146,14 @@ export function planJson(plan: Plan, mode: "plan" | "drift"): object {
   };
 }
 
+/** For a table cell or a code span: visible, and no `|` to end the cell. */
 function mdEscape(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return visible(s).replace(/\|/g, "\\|");
+}
+
+/** Running text (never at the start of a line): HTML such as `<details>` or `<img>` shows as text. */
+function md(s: string): string {
+  return mdEscape(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function mdCode(s: string): string {
@@ -168,20 +186,20 @@ export function renderMarkdown(plan: Plan, mode: "plan" | "drift"): string {
   for (const o of plan.orgs) {
     const changes = o.entries.filter((e) => e.action !== "noop");
     const unchanged = o.entries.filter((e) => e.action === "noop" && !e.failed).length;
-    lines.push(`#### Organization \`${o.name}\`${o.organizationId ? ` (${o.organizationId})` : ""}`);
+    lines.push(`#### Organization ${mdCode(o.name)}${o.organizationId ? ` (${md(o.organizationId)})` : ""}`);
     lines.push("");
     if (changes.length) {
       lines.push("| action | kind | name | changes |", "|---|---|---|---|");
       for (const e of changes) {
         const fields = e.fields.map((f) => mdCode(fieldLine(f, e.action))).join("<br>");
-        const reason = e.reason ? ` _(${mdEscape(e.reason)})_` : "";
-        lines.push(`| ${MD_ACTION[e.action]} | ${e.kind} | ${mdCode(e.name)}${reason} | ${fields || "—"} |`);
+        const reason = e.reason ? ` _(${md(e.reason)})_` : "";
+        lines.push(`| ${MD_ACTION[e.action]} | ${md(e.kind)} | ${mdCode(e.name)}${reason} | ${fields || "—"} |`);
       }
       lines.push("");
     }
     lines.push(`${changes.length ? "" : "No changes. "}${unchanged} unchanged.`);
-    for (const w of o.warnings) lines.push(``, `⚠️ ${mdEscape(w)}`);
-    for (const e of o.errors) lines.push(``, `❌ ${mdEscape(e)}`);
+    for (const w of o.warnings) lines.push(``, `⚠️ ${md(w)}`);
+    for (const e of o.errors) lines.push(``, `❌ ${md(e)}`);
     lines.push("");
   }
   return lines.join("\n");
@@ -197,16 +215,17 @@ export function renderApplyText(res: ApplyResult, color: boolean): string {
   const unchanged = by("unchanged");
   for (const o of res.outcomes) {
     const e = o.entry;
-    const what = `${e.kind} ${e.name} (${e.org})`;
+    const what = visible(`${e.kind} ${e.name} (${e.org})`);
+    const message = visible(o.message ?? "");
     if (o.status === "done")
       lines.push(
-        `${c.green("✓")} ${e.action} ${what}${o.id ? c.dim(` ${o.id}`) : ""}${o.message ? c.dim(` — ${o.message}`) : ""}`,
+        `${c.green("✓")} ${e.action} ${what}${o.id ? c.dim(` ${visible(o.id)}`) : ""}${message ? c.dim(` — ${message}`) : ""}`,
       );
-    else if (o.status === "failed") lines.push(`${c.red("✗")} ${e.action} ${what}: ${o.message}`);
-    else if (o.status === "not done") lines.push(`${c.yellow("·")} ${e.action} ${what} not done — ${o.message}`);
-    else lines.push(`${c.dim("=")} ${what} ${c.dim(o.message ?? "unchanged")}`);
+    else if (o.status === "failed") lines.push(`${c.red("✗")} ${e.action} ${what}: ${message}`);
+    else if (o.status === "not done") lines.push(`${c.yellow("·")} ${e.action} ${what} not done — ${message}`);
+    else lines.push(`${c.dim("=")} ${what} ${c.dim(message || "unchanged")}`);
   }
-  for (const w of res.warnings) lines.push(`${c.yellow("note:")} ${w}`);
+  for (const w of res.warnings) lines.push(`${c.yellow("note:")} ${visible(w)}`);
   const summary = `Apply ${failed.length || notDone.length ? "incomplete" : "complete"}: ${done.length} done, ${failed.length} failed, ${notDone.length} not done${unchanged.length ? `, ${unchanged.length} already up to date` : ""}. Run id ${res.runId}.`;
   lines.push(failed.length || notDone.length ? c.bold(c.red(summary)) : c.bold(c.green(summary)));
   if (failed.length || notDone.length)

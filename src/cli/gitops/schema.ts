@@ -3,7 +3,7 @@
  * Editors validate the file with it, and the loader validates with it before anything else. Cross-object
  * rules (references, duplicate names, "exactly one of passwordEnv / passwordFile") are checked after it.
  */
-import type { FieldType, ResourceKind } from "../../resources";
+import type { FieldType, ResourceKind } from "../../core";
 import type { FileField, KindLayout } from "./layout";
 import { buildLayouts, childrenOf, secretKeys, sections } from "./layout";
 
@@ -70,12 +70,12 @@ function objectSchema(fields: FileField[], extra: Record<string, Json> | undefin
       properties[k.env] = {
         type: "string",
         pattern: ENV_NAME_PATTERN,
-        description: `Environment variable holding the secret ${f.field}: ${describe(f)}`,
+        description: `Environment variable holding the secret ${f.field}, matching the pipeline's --secret-env-pattern (default SPOT_SECRET_*): ${describe(f)}`,
       };
       properties[k.file] = {
         type: "string",
         minLength: 1,
-        description: `File holding the secret ${f.field}: ${describe(f)}`,
+        description: `File holding the secret ${f.field}, relative to this file and inside its repository (at most 64 KiB): ${describe(f)}`,
       };
       continue;
     }
@@ -83,7 +83,7 @@ function objectSchema(fields: FileField[], extra: Record<string, Json> | undefin
       properties[f.key + "File"] = {
         type: "string",
         minLength: 1,
-        description: `File spot-iac writes the ${f.field} to when Spot returns it (mode 0600): ${describe(f)}`,
+        description: `File spot-iac writes the ${f.field} to when Spot returns it (mode 0600), relative to this file and inside its repository: ${describe(f)}`,
       };
       continue;
     }
@@ -101,6 +101,16 @@ function objectSchema(fields: FileField[], extra: Record<string, Json> | undefin
 
 function kindSchema(layouts: KindLayout[], l: KindLayout): Json {
   const extra: Record<string, Json> = {};
+  // A nested kind is identified by its parent: only top-level declarations can pin an id.
+  if (!l.parent)
+    extra.id = {
+      type: "string",
+      pattern: "^\\S+$",
+      description:
+        `The Spot id of the existing ${l.kind.name} this declaration manages (e.g. ${l.kind.importId.example}). ` +
+        "Optional: without it the object is found by its natural key, and renaming it in the file creates a new one; " +
+        "with it, a rename is an update in place.",
+    };
   for (const child of childrenOf(layouts, l.kind.name)) {
     extra[child.key] = { ...kindSchema(layouts, child), description: `${child.kind.name}: ${child.kind.description}` };
   }
@@ -147,17 +157,19 @@ export function buildJsonSchema(kinds: readonly ResourceKind[]): Json {
       tokenEnv: {
         type: "string",
         pattern: ENV_NAME_PATTERN,
-        description: "Environment variable holding this organization's Spot token (never write the token in the file).",
+        description:
+          "Optional: the environment variable holding this organization's Spot token. The pipeline decides it (--token-env-pattern, default SPOT_TOKEN_<NAME upper-cased, other characters as _>); written here it must be that name.",
       },
       baseUrl: {
         type: "string",
         pattern: "^https?://",
-        description: "Spot API base URL (default: SPOTINST_BASE_URL, then https://api.spotinst.io).",
+        description:
+          "Optional: the Spot API base URL, accepted only when the pipeline allows it (--allow-base-url); by default the pipeline's (--base-url, SPOTINST_BASE_URL, then https://api.spotinst.io).",
       },
       prune: pruneSchema(layouts),
       ...sectionProps,
     },
-    required: ["name", "tokenEnv"],
+    required: ["name"],
     additionalProperties: false,
   };
   return {

@@ -1,18 +1,22 @@
 /**
  * From YAML text to the declared objects of each organization, or a list of problems at file:line:column.
- * Order: YAML syntax → JSON Schema (generated from the registry) → names, references, secrets and the
- * resource engine's own checks. Nothing here calls the API.
+ * Order: YAML syntax → JSON Schema (generated from the registry), with where each organization's token goes
+ * → names, references, secrets (only the variables and paths the pipeline allows: ./pipeline, ./paths) and
+ * the resource engine's own checks. Nothing here calls the API.
  */
-import { readFileSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { FieldType, Props, ResourceKind } from "../../resources";
-import { checkInputs } from "../../resources";
+import type { FieldType, Props, ResourceKind } from "../../core";
+import { UNKNOWN, checkInputs } from "../../core";
 import type { FileField, KindLayout } from "./layout";
 import { buildLayouts, childrenOf, labelField, secretKeys, sections } from "./layout";
 import { FileError, pathText, SourceFile } from "./loader";
 import type { Declared, DocPath, FileProblem, OrgSpec, RefUse, SecretUse, SpotFile } from "./model";
+import type { Root } from "./paths";
+import { checkOutputPath, findRoot, PathRefusal, readBounded, resolveInside, SECRET_FILE_LIMIT } from "./paths";
+import { Pipeline } from "./pipeline";
 import { buildJsonSchema, ENV_NAME_PATTERN } from "./schema";
 
 export interface LoadOptions {
@@ -20,8 +24,14 @@ export interface LoadOptions {
   env: NodeJS.ProcessEnv;
   /** Read secrets from their environment variables / files (plan, apply, drift). */
   readSecrets?: boolean;
-  /** Fail when an organization's tokenEnv is not set. */
+  /** Fail when an organization's token variable is not set. */
   requireTokens?: boolean;
+  /** Base URLs and variable-name patterns (default: from `env` with the default patterns). */
+  pipeline?: Pipeline;
+  /** `--root DIR`: the directory `…File` paths stay in (default: the file's git work tree, else its directory). */
+  root?: string;
+  /** `--org LABEL`: only these organizations are loaded (the others need no token, secret or check). */
+  orgs?: string[];
 }
 
 const validators = new WeakMap<readonly ResourceKind[], ValidateFunction>();
@@ -73,7 +83,7 @@ function suggestion(key: string, known: string[]): string {
   return best && best[1] <= Math.max(1, Math.floor(key.length / 4)) ? ` (did you mean "${best[0]}"?)` : "";
 }
 
-function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
+function schemaProblems(src: SourceFile, errors: ErrorObject[], pipeline: Pipeline): FileProblem[] {
   // anyOf failures (references, prune) replace the noise of their branches with one message.
   const anyOfs = errors.filter((e) => e.keyword === "anyOf");
   const inBranch = (e: ErrorObject) =>
@@ -90,10 +100,11 @@ function schemaProblems(src: SourceFile, errors: ErrorObject[]): FileProblem[] {
         const key = String((e.params as Props).additionalProperty);
         const known = Object.keys(ps.properties ?? {});
         let msg: string;
-        if (key === "token" && known.includes("tokenEnv"))
-          msg =
-            "inline tokens are not allowed; write `tokenEnv: NAME` and export the organization's token in that environment variable";
-        else if (known.includes(key + "Env") && known.includes(key + "File"))
+        if (key === "token" && known.includes("tokenEnv")) {
+          const name = (getAt(src.data, path) as Props | undefined)?.name;
+          const env = pipeline.tokenEnv(typeof name === "string" ? name : "<name>");
+          msg = `inline tokens are not allowed; remove it: the pipeline passes this organization's token in the environment variable ${env} (pattern ${pipeline.tokenEnvPattern})`;
+        } else if (known.includes(key + "Env") && known.includes(key + "File"))
           msg = `"${key}" is a secret and is never written inline; use ${key}Env: NAME (an environment variable) or ${key}File: PATH`;
         else if (
           known.includes(key + "File") &&
@@ -196,28 +207,22 @@ function sortProblems(ps: FileProblem[]): FileProblem[] {
   return [...ps].sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
 }
 
-const standIns = new Map<string, string>();
-
-/**
- * An id in the shape of the kind's documented example, distinct per referenced object (`act-12ab34cd` →
- * `act-00000001`, `act-00000002`…), so the engine's checks can run before the real ids are known, and
- * still tell two references to the same object from references to two objects.
- */
-export function standInId(layouts: KindLayout[], kind: string, name: string): string {
-  const key = `${kind}\u0000${name}`;
-  let id = standIns.get(key);
-  if (!id) {
-    const example = layouts.find((l) => l.kind.name === kind)?.kind.importId.example ?? `${kind.toLowerCase()}-1`;
-    const n = (standIns.size + 1).toString(16);
-    const m = /^(.*?)([0-9a-fA-F]+)$/.exec(example);
-    id = m ? m[1] + n.padStart(m[2].length, "0").slice(-Math.max(m[2].length, n.length)) : `${example}-${n}`;
-    standIns.set(key, id);
-  }
-  return id;
-}
+/** The name of a declaration that gives none (already reported by the schema). */
+const UNNAMED = "?";
 
 /** Placeholder in `inputs` for a reference by name, replaced with the id at plan time. */
 export const REF_PLACEHOLDER = "\u0000ref";
+
+/** A deep copy that keeps UNKNOWN (structuredClone refuses symbols). */
+export function cloneWithUnknown<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneWithUnknown) as T;
+  if (v && typeof v === "object") {
+    const r: Props = {};
+    for (const [k, e] of Object.entries(v)) r[k] = cloneWithUnknown(e);
+    return r as T;
+  }
+  return v;
+}
 
 export function setAt(obj: Props, path: DocPath, value: unknown): void {
   let o: any = obj;
@@ -257,16 +262,41 @@ class Builder {
   private unreadable = new Set<Declared>();
   private docPaths = new Map<Declared, Map<string, DocPath>>();
 
+  /** The file's directory, links resolved: `…File` paths are relative to it. */
+  private readonly base: string;
+
   constructor(
     private src: SourceFile,
     private layouts: KindLayout[],
     private opts: LoadOptions,
-  ) {}
+    readonly pipeline: Pipeline,
+    private root: Root,
+  ) {
+    try {
+      this.base = realpathSync(dirname(src.path));
+    } catch {
+      // A SourceFile built from text, not read from disk: paths resolve from where it says it is.
+      this.base = resolve(dirname(src.path));
+    }
+  }
 
-  private secretValue(docPath: DocPath, f: FileField, env?: string, file?: string): string | undefined {
-    if (!this.opts.readSecrets) return "********";
+  /**
+   * The secret's value, or undefined after reporting why not. The reference is checked even when secrets
+   * are not read: which variables and files the file may name does not depend on what they hold.
+   */
+  private secretValue(
+    docPath: DocPath,
+    f: FileField,
+    env?: string,
+    file?: string,
+  ): string | typeof UNKNOWN | undefined {
     const k = secretKeys(f);
     if (env !== undefined) {
+      if (!this.pipeline.isSecretEnv(env)) {
+        this.problems.push(this.src.problem([...docPath, k.env], this.secretEnvRefusal(f, env)));
+        return undefined;
+      }
+      if (!this.opts.readSecrets) return UNKNOWN;
       const v = this.opts.env[env];
       if (v === undefined || v === "") {
         this.problems.push(
@@ -276,19 +306,38 @@ class Builder {
       }
       return v;
     }
-    const full = resolve(dirname(this.src.path), file!);
+    const where = resolveInside(this.root, this.base, file!);
+    if ("problem" in where) {
+      this.problems.push(this.src.problem([...docPath, k.file], `${JSON.stringify(file)} ${where.problem}`));
+      return undefined;
+    }
+    if (!this.opts.readSecrets) return UNKNOWN;
     try {
       // One trailing newline is what editors and `echo >` add; it is not part of the secret.
-      return readFileSync(full, "utf8").replace(/\r?\n$/, "");
+      return readBounded(this.root, where.path, SECRET_FILE_LIMIT)
+        .toString("utf8")
+        .replace(/\r?\n$/, "");
     } catch (e) {
+      if (!(e instanceof PathRefusal)) throw e;
       this.problems.push(
         this.src.problem(
           [...docPath, k.file],
-          `cannot read ${full} (${(e as NodeJS.ErrnoException).code}); the file must hold the ${f.field}`,
+          e.code
+            ? `${e.message}; the file must hold the ${f.field}`
+            : `${e.message}; point ${k.file} at a regular file inside the repository holding the ${f.field}`,
         ),
       );
       return undefined;
     }
+  }
+
+  private secretEnvRefusal(f: FileField, env: string): string {
+    const p = this.pipeline;
+    const why = p.isTokenEnv(env)
+      ? `${env} is a token variable (pattern ${p.tokenEnvPattern}); the file never sends a token as a secret`
+      : `${env} is not a variable the file may read: secret variables must match ${p.secretEnvPattern} (the pipeline's --secret-env-pattern)`;
+    const example = p.secretEnvExample(env);
+    return `${why}; name one that matches${example ? `, e.g. ${example},` : ""} and have the pipeline export the ${f.field} in it`;
   }
 
   private convertFields(
@@ -328,18 +377,41 @@ class Builder {
         d.secrets.push(sec);
         const v = this.secretValue(docPath, f, env, file);
         if (v === undefined) this.unreadable.add(d);
-        target[f.field] = v ?? "********";
+        // Not read (validate, audit) or unreadable (reported): not known, so the checks leave it for later.
+        target[f.field] = v ?? UNKNOWN;
         continue;
       }
       if (f.mode === "secretOut") {
         const p = raw[f.key + "File"];
-        if (typeof p === "string") d.outputFiles[f.field] = resolve(dirname(this.src.path), p);
+        if (typeof p === "string") this.outputFile(d, f, p, [...docPath, f.key + "File"]);
         continue;
       }
       const v = raw[f.key];
       if (v === undefined || v === null) continue;
       target[f.field] = this.convertValue(f, f.def.type, v, [...docPath, f.key], ip, d, paths);
     }
+  }
+
+  /** Where an output secret will be written: checked now, and again by the applier when it writes. */
+  private outputFile(d: Declared, f: FileField, p: string, docPath: DocPath): void {
+    const where = resolveInside(this.root, this.base, p);
+    if ("problem" in where) {
+      this.problems.push(this.src.problem(docPath, `${JSON.stringify(p)} ${where.problem}`));
+      return;
+    }
+    try {
+      checkOutputPath(this.root.dir, where.path);
+    } catch (e) {
+      if (!(e instanceof PathRefusal)) throw e;
+      this.problems.push(
+        this.src.problem(
+          docPath,
+          `${e.message}; the ${f.field} is written only to a regular file inside the repository`,
+        ),
+      );
+      return;
+    }
+    d.outputFiles[f.field] = where.path;
   }
 
   private convertValue(
@@ -400,6 +472,7 @@ class Builder {
       d.refs.push({ inputPath: [l.parent.field], docPath: parent.docPath, kind: parent.kind.name, name: parent.name });
       paths.set(l.parent.field, docPath);
     }
+    if (!parent && typeof raw.id === "string") d.id = this.pinnedId(l, raw.id, [...docPath, "id"]);
     d.name = this.label(l, raw, d, parent);
     d.key = `${org.name}/${l.kind.name}/${d.name}`;
     org.objects.push(d);
@@ -408,6 +481,21 @@ class Builder {
       if (v !== undefined && v !== null) this.declare(org, child, v as Props, [...docPath, child.key], d);
     }
     return d;
+  }
+
+  /** An id pinned on a declaration, in the shape of the kind's ids (`act-…` for an account). */
+  private pinnedId(l: KindLayout, id: string, at: DocPath): string | undefined {
+    const prefix = /^([a-z]+-)/.exec(l.kind.importId.example)?.[1];
+    if (prefix && !id.startsWith(prefix)) {
+      this.problems.push(
+        this.src.problem(
+          at,
+          `must be ${article(l.kind.name)} id like "${l.kind.importId.example}"; got ${JSON.stringify(id)}`,
+        ),
+      );
+      return undefined;
+    }
+    return id;
   }
 
   private label(l: KindLayout, raw: Props, d: Declared, parent?: Declared): string {
@@ -422,7 +510,7 @@ class Builder {
       }
       return raw[f.key] === undefined ? [] : [String(raw[f.key])];
     });
-    return parts.length ? parts.join("/") : "?";
+    return parts.length ? parts.join("/") : UNNAMED;
   }
 
   /** Duplicates, dangling references, cycles, and the engine's checks with stand-in ids. */
@@ -442,12 +530,27 @@ class Builder {
         );
       } else m.set(d.name, d);
     }
+    const pinned = new Map<string, Declared>();
+    for (const d of org.objects) {
+      if (!d.id) continue;
+      const first = pinned.get(`${d.kind.name}/${d.id}`);
+      if (first)
+        this.problems.push(
+          this.src.problem(
+            [...d.docPath, "id"],
+            `${d.kind.name} "${d.name}" pins id ${d.id}, which ${d.kind.name} "${first.name}" pins too; an object is declared once`,
+          ),
+        );
+      else pinned.set(`${d.kind.name}/${d.id}`, d);
+    }
     for (const d of org.objects) {
       for (const r of d.refs) {
         if (r.name === undefined) continue;
         const target = byKind.get(r.kind)?.get(r.name);
         if (!target) {
-          const declared = [...(byKind.get(r.kind)?.keys() ?? [])];
+          // A declaration the schema refused before it had a name may be the one meant: its problem is reported.
+          if (org.objects.some((o) => o.kind.name === r.kind && o.name === UNNAMED && this.flawed(o.docPath))) continue;
+          const declared = [...(byKind.get(r.kind)?.keys() ?? [])].filter((k) => k !== UNNAMED);
           const list = declared.length
             ? `declared: ${declared.slice(0, 12).join(", ")}${declared.length > 12 ? ", …" : ""}`
             : `none is declared`;
@@ -462,15 +565,15 @@ class Builder {
           );
         } else if (target !== d && !d.deps.includes(target.key)) d.deps.push(target.key);
       }
-      // Without the secrets (audit) the engine's checks would only trip over the placeholders.
-      if (!this.opts.readSecrets || this.unreadable.has(d)) continue;
-      // The engine's own checks, with a valid-looking stand-in id for every reference by name.
-      const inputs = structuredClone(d.inputs);
-      for (const r of d.refs) {
-        if (r.name === undefined) continue;
-        setAt(inputs, r.inputPath, standInId(this.layouts, r.kind, r.name));
-      }
-      const { failures } = checkInputs(d.kind, inputs);
+      // A declaration the JSON Schema refused was reported there; its remains would only repeat it.
+      if (this.flawed(d.docPath)) continue;
+      // The core's own checks. A reference by name is an id not known before planning, a secret not read is not
+      // known either: both are UNKNOWN, so only what they could not explain is reported.
+      const inputs = this.withUnknownRefs(d);
+      const { failures } = checkInputs(d.kind.fields, inputs, {
+        check: d.kind.check?.bind(d.kind),
+        allowUnknown: true,
+      });
       const paths = this.docPaths.get(d)!;
       for (const f of failures) {
         let p: DocPath | undefined;
@@ -483,6 +586,24 @@ class Builder {
       }
     }
     this.checkCycles(org);
+  }
+
+  /** The declared inputs with every reference by name as UNKNOWN (secrets already are, when not read). */
+  private withUnknownRefs(d: Declared): Props {
+    const inputs = cloneWithUnknown(d.inputs);
+    for (const r of d.refs) if (r.name !== undefined) setAt(inputs, r.inputPath, UNKNOWN);
+    return inputs;
+  }
+
+  /** Paths of items the JSON Schema refused, when the rest of the file is still checked in the same pass. */
+  flawedItems: DocPath[] = [];
+
+  isFlawed(path: DocPath): boolean {
+    return this.flawed(path);
+  }
+
+  private flawed(path: DocPath): boolean {
+    return this.flawedItems.some((f) => f.length <= path.length && f.every((p, i) => String(p) === String(path[i])));
   }
 
   private checkCycles(org: OrgSpec): void {
@@ -508,20 +629,59 @@ class Builder {
   }
 }
 
+/**
+ * Load a file: the pipeline settings come from `opts.pipeline` (else `opts.env` with the default patterns;
+ * a bad setting throws UsageError), the root from `opts.root` or the file's location.
+ */
 export function loadSpotFile(path: string, opts: LoadOptions): SpotFile {
-  const src = SourceFile.read(path);
-  return buildSpotFile(src, opts);
+  const pipeline = opts.pipeline ?? new Pipeline({}, opts.env);
+  const root = rootOf(path, opts.root);
+  return buildSpotFile(SourceFile.read(path, root), { ...opts, pipeline }, root);
 }
 
-export function buildSpotFile(src: SourceFile, opts: LoadOptions): SpotFile {
+function rootOf(path: string, flag?: string): Root {
+  try {
+    return findRoot(path, flag);
+  } catch (e) {
+    if (e instanceof PathRefusal) throw new FileError([{ file: path, where: "", message: e.message }]);
+    throw e;
+  }
+}
+
+export function buildSpotFile(src: SourceFile, opts: LoadOptions, root = rootOf(src.path, opts.root)): SpotFile {
+  const pipeline = opts.pipeline ?? new Pipeline({}, opts.env);
   const validate = validatorFor(opts.kinds);
-  if (!validate(src.data)) throw new FileError(sortProblems(schemaProblems(src, validate.errors ?? [])));
+  const wanted = opts.orgs && opts.orgs.length ? new Set(opts.orgs) : undefined;
+  // With --org, the other organizations are not checked: a mistake in one does not stop the others' jobs.
+  const schemaErrors = (validate(src.data) ? [] : (validate.errors ?? [])).filter(
+    (e) => !wanted || !unselected(src.data, toPath(e.instancePath), wanted),
+  );
+  const schemaOk = schemaErrors.length === 0;
   const layouts = buildLayouts(opts.kinds);
-  const b = new Builder(src, layouts, opts);
-  const data = src.data as { organizations: Props[] };
+  const b = new Builder(src, layouts, opts, pipeline, root);
+  if (!schemaOk) {
+    b.problems.push(...schemaProblems(src, schemaErrors, pipeline));
+    // Everything else is still checked in the same pass, on what the schema accepted: keys it refused are left
+    // out, and declarations it refused are not checked again (their problem is already reported).
+    if (!Array.isArray((src.data as Props | null)?.organizations)) throw new FileError(sortProblems(b.problems));
+    b.flawedItems = schemaErrors.map((e) => flawedItem(toPath(e.instancePath)));
+  }
+  const data = (schemaOk ? src.data : sanitized(src.data, schemaErrors)) as { organizations: Props[] };
   const orgs: OrgSpec[] = [];
   const irreversible = new Set(layouts.filter((l) => l.kind.irreversibleDelete).map((l) => l.key));
+  if (wanted) {
+    const names = data.organizations.map((raw) => raw?.name).filter((n): n is string => typeof n === "string");
+    for (const w of wanted)
+      if (!names.includes(w))
+        b.problems.push({
+          file: src.path,
+          where: "",
+          message: `--org ${w}: the file declares no organization named "${w}" (declared: ${names.join(", ") || "none"})`,
+        });
+  }
   data.organizations.forEach((raw, i) => {
+    if (!raw || typeof raw !== "object" || typeof raw.name !== "string") return;
+    if (wanted && !wanted.has(raw.name)) return;
     const docPath: DocPath = ["organizations", i];
     const prune =
       raw.prune === true
@@ -533,8 +693,7 @@ export function buildSpotFile(src: SourceFile, opts: LoadOptions): SpotFile {
           : [];
     const org: OrgSpec = {
       name: raw.name,
-      tokenEnv: raw.tokenEnv,
-      baseUrl: raw.baseUrl,
+      tokenEnv: pipeline.tokenEnv(raw.name),
       prune: new Set(prune),
       docPath,
       objects: [],
@@ -543,22 +702,104 @@ export function buildSpotFile(src: SourceFile, opts: LoadOptions): SpotFile {
       b.problems.push(
         src.problem([...docPath, "name"], `organization "${org.name}" is declared twice; names are unique`),
       );
-    const token = opts.env[org.tokenEnv];
-    if (token) org.token = token;
-    else if (opts.requireTokens)
-      b.problems.push(
-        src.problem(
-          [...docPath, "tokenEnv"],
-          `environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`,
-        ),
-      );
+    else reach(pipeline, src, b.problems, org, raw, orgs, opts);
     for (const l of sections(layouts)) {
-      const items = (raw[l.key] ?? []) as Props[];
-      items.forEach((item, j) => b.declare(org, l, item, [...docPath, l.key, j]));
+      const items = raw[l.key];
+      if (!Array.isArray(items)) continue;
+      items.forEach((item, j) => {
+        if (!item || typeof item !== "object" || Array.isArray(item)) return;
+        const at: DocPath = [...docPath, l.key, j];
+        const before = b.problems.length;
+        try {
+          b.declare(org, l, item as Props, at);
+        } catch (e) {
+          // Only a declaration the schema refused can trip the builder; its problem is reported already.
+          if (schemaOk) throw e;
+        }
+        // What the builder says of a declaration the schema refused only echoes the schema's problem.
+        if (!schemaOk && b.isFlawed(at)) b.problems.splice(before);
+      });
     }
     b.checkOrg(org);
     orgs.push(org);
   });
   if (b.problems.length) throw new FileError(sortProblems(b.problems));
-  return { path: src.path, dir: dirname(src.path), orgs, layouts };
+  return { path: src.path, dir: dirname(src.path), root: root.dir, orgs, layouts };
+}
+
+/** Whether a path is inside an organization `--org` left out (one with a name, so that it can be told apart). */
+function unselected(data: unknown, path: DocPath, wanted: Set<string>): boolean {
+  if (path[0] !== "organizations" || typeof path[1] !== "number") return false;
+  const name = (getAt(data, path.slice(0, 2)) as Props | undefined)?.name;
+  return typeof name === "string" && !wanted.has(name);
+}
+
+/** The declaration an error is in (`organizations[i].<section>[j]`), or the organization for one of its own keys. */
+function flawedItem(path: DocPath): DocPath {
+  return path.slice(0, Math.min(path.length, path.length >= 4 ? 4 : 3));
+}
+
+/** A copy of the data without what the schema refused: unknown keys, values of the wrong shape. */
+function sanitized(data: unknown, errors: ErrorObject[]): unknown {
+  const copy = structuredClone(data) as Props;
+  const drop = (path: DocPath) => {
+    if (!path.length) return;
+    const parent = getAt(copy, path.slice(0, -1));
+    if (parent && typeof parent === "object") {
+      const k = path[path.length - 1];
+      if (Array.isArray(parent) && typeof k === "number") parent[k] = null;
+      else delete (parent as Props)[k as string];
+    }
+  };
+  for (const e of errors) {
+    const path = toPath(e.instancePath);
+    if (e.keyword === "additionalProperties") drop([...path, String((e.params as Props).additionalProperty)]);
+    else if (e.keyword !== "required" && e.keyword !== "anyOf" && path.length > 2) drop(path);
+  }
+  return copy;
+}
+
+/**
+ * How an organization is reached: its token variable and base URL, both the pipeline's decision. What the
+ * file says (`tokenEnv:`, `baseUrl:`) is accepted only when it agrees with, or is allowed by, the pipeline.
+ */
+function reach(
+  p: Pipeline,
+  src: SourceFile,
+  problems: FileProblem[],
+  org: OrgSpec,
+  raw: Props,
+  others: OrgSpec[],
+  opts: LoadOptions,
+): void {
+  const at = (key: string): DocPath => [...org.docPath, raw[key] !== undefined ? key : "name"];
+  if (raw.tokenEnv !== undefined && raw.tokenEnv !== org.tokenEnv)
+    problems.push(
+      src.problem(
+        at("tokenEnv"),
+        `the file cannot choose which variable holds a token: the pipeline reads organization "${org.name}"'s token from ${org.tokenEnv} (pattern ${p.tokenEnvPattern}, set by --token-env-pattern); write tokenEnv: ${org.tokenEnv} or leave tokenEnv out`,
+      ),
+    );
+  const twin = others.find((o) => o.tokenEnv === org.tokenEnv);
+  if (twin)
+    problems.push(
+      src.problem(
+        at("name"),
+        `organizations "${twin.name}" and "${org.name}" would both read their token from ${org.tokenEnv} (characters other than letters and digits become _); rename one`,
+      ),
+    );
+  if (raw.baseUrl !== undefined) {
+    const u = p.fileBaseUrl(org.name, raw.baseUrl);
+    if ("problem" in u) problems.push(src.problem(at("baseUrl"), u.problem));
+    else org.baseUrl = u.url;
+  } else org.baseUrl = p.endpoint(org.name).url;
+  const token = opts.env[org.tokenEnv];
+  if (token) org.token = token;
+  else if (opts.requireTokens)
+    problems.push(
+      src.problem(
+        at("tokenEnv"),
+        `environment variable ${org.tokenEnv} is not set; export organization "${org.name}"'s Spot token in it`,
+      ),
+    );
 }

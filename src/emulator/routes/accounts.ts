@@ -1,4 +1,4 @@
-import { canSeeAccount, requireAccount, requireOrg } from "../auth";
+import { requireAccount, requireOrg, visibleAccounts } from "../auth";
 import { newAccount } from "../bootstrap";
 import type { Ctx, RouteDef } from "../context";
 import { badRequest } from "../errors";
@@ -13,7 +13,7 @@ function createAccount(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createAccount");
   const b = v.body(ctx.body, true);
   const a = v.object(b, "account", "body.account", true);
-  const name = v.string(a, "name", "body.account.name", { required: true, letter: true });
+  const name = v.string(a, "name", "body.account.name", { required: true, letter: true, ...v.NAME });
   // Names are not unique: Spot's Go SDK de-duplicates by name client-side, so the server accepts duplicates.
   const acc = newAccount(ctx.store, ctx.principal.orgId, name, ctx.now);
   ctx.store.insert("account", acc.orgId, acc);
@@ -37,9 +37,12 @@ function listItem(a: Account) {
 
 function listAccounts(ctx: Ctx) {
   const cloudAccountId = v.queryString(ctx.query, "cloudAccountId", false);
-  const items = ctx.store
-    .list("account", ctx.principal.orgId)
-    .filter((a) => canSeeAccount(ctx, a))
+  const visible = visibleAccounts(ctx);
+  const accounts =
+    visible === "all"
+      ? ctx.store.list("account", ctx.principal.orgId)
+      : ctx.store.inOrder("account", ctx.principal.orgId, visible);
+  const items = accounts
     .filter((a) => cloudAccountId === undefined || a.providerExternalId === cloudAccountId)
     .map(listItem);
   return { kind: KIND, items };
@@ -60,7 +63,7 @@ function updateAccount(ctx: Ctx) {
   requireAccount(ctx, acc, "admin", "setup:updateAccount");
   const b = v.body(ctx.body, true);
   const a = v.object(b, "account", "body.account", true);
-  const name = v.string(a, "name", "body.account.name", { nonEmpty: true, letter: true });
+  const name = v.string(a, "name", "body.account.name", { nonEmpty: true, letter: true, ...v.NAME });
   if (name !== undefined) acc.name = name;
   if (a.slackNotificationChannels === null) acc.slackNotificationChannels = [];
   const channels = v.stringArray(a, "slackNotificationChannels", "body.account.slackNotificationChannels");
@@ -99,27 +102,18 @@ function deleteAccount(ctx: Ctx) {
 /** Deleting an account removes what pointed at it: user mappings, policy scopes, notification objects. */
 function removeAccountReferences(ctx: Ctx, acc: Account): void {
   const { store } = ctx;
-  for (const m of store.members(acc.orgId)) {
-    const u = store.get("user", m.userId);
-    if (!u) continue;
-    let changed = false;
-    if (u.accounts[acc.id]) {
-      delete u.accounts[acc.id];
-      changed = true;
-    }
-    for (const p of u.policies) {
-      if (p.accountIds.includes(acc.id)) {
-        p.accountIds = p.accountIds.filter((x) => x !== acc.id);
-        changed = true;
-      }
-    }
-    if (changed) store.update("user", u);
+  // Through the store's index of users by the accounts they name, not a scan of every member.
+  for (const id of store.usersReferring("account", acc.id)) {
+    const u = store.get("user", id)!;
+    delete u.accounts[acc.id];
+    for (const p of u.policies) p.accountIds = p.accountIds.filter((x) => x !== acc.id);
+    store.update("user", u);
   }
-  for (const g of store.list("group", acc.orgId)) {
-    if (g.policies.some((p) => p.accountIds.includes(acc.id))) {
-      for (const p of g.policies) p.accountIds = p.accountIds.filter((x) => x !== acc.id);
-      store.update("group", g);
-    }
+  for (const seen of store.list("group", acc.orgId)) {
+    if (!seen.policies.some((p) => p.accountIds.includes(acc.id))) continue;
+    const g = store.get("group", seen.id)!;
+    for (const p of g.policies) p.accountIds = p.accountIds.filter((x) => x !== acc.id);
+    store.update("group", g);
   }
   for (const n of store.list("npolicy", acc.orgId)) if (n.accountId === acc.id) store.remove("npolicy", n.id);
   for (const s of store.list("subscription", acc.orgId)) if (s.accountId === acc.id) store.remove("subscription", s.id);

@@ -1,4 +1,3 @@
-import { canSeeAccount } from "../auth";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
 import type { Account, Policy, User } from "../model";
@@ -7,9 +6,9 @@ import { queryString } from "../validate";
 
 export const iso = (d: Date): string => d.toISOString();
 
-/** The organization's default account: its oldest. */
+/** The organization's default account: its oldest (frozen). */
 export function oldestAccount(store: Store, orgId: string): Account | undefined {
-  return store.list("account", orgId)[0];
+  return store.first("account", orgId);
 }
 
 /** An account of the caller's organization by id, or Account_DOESNT_EXIST (other organizations are invisible). */
@@ -20,29 +19,31 @@ export function accountById(ctx: Ctx, id: string, field?: string): Account {
 }
 
 /**
- * The account named by `?accountId=`. Routes whose OpenAPI parameter is required reject a missing one
- * (`"accountId" is required`, field query.accountId); the others fall back to the oldest account.
+ * The account named by `?accountId=` (a private copy the handler may change). Routes whose OpenAPI parameter is
+ * required reject a missing one (`"accountId" is required`, field query.accountId); the others fall back to the
+ * oldest account. Whether the caller may act on it is the route's requireAccount (403), not a lookup failure.
  */
 export function accountFromQuery(ctx: Ctx, required: boolean): Account {
-  const id = queryString(ctx.query, "accountId", required);
-  const acc =
-    id === undefined ? oldestAccount(ctx.store, ctx.principal.orgId) : accountById(ctx, id, "query.accountId");
-  if (!acc) throw notFound("Account", "(default)", "query.accountId");
-  if (!canSeeAccount(ctx, acc)) throw notFound("Account", acc.id, "query.accountId");
+  const id = queryString(ctx.query, "accountId", required) ?? oldestAccount(ctx.store, ctx.principal.orgId)?.id;
+  if (id === undefined) throw notFound("Account", "(default)", "query.accountId");
+  const acc = accountById(ctx, id, "query.accountId");
   ctx.audit.accountId = acc.id;
   return acc;
 }
 
-/** A user who is a member of the caller's organization, or User_DOESNT_EXIST. */
-export function memberUser(ctx: Ctx, id: string, field?: string): User {
-  const user = ctx.store.get("user", id);
+/**
+ * A user who is a member of the caller's organization, or User_DOESNT_EXIST: a private copy to change, or with
+ * `copy` false the shared frozen object for reading.
+ */
+export function memberUser(ctx: Ctx, id: string, field?: string, copy = true): User {
+  const user = copy ? ctx.store.get("user", id) : ctx.store.peek("user", id);
   if (!user || !ctx.store.membership(id, ctx.principal.orgId)) throw notFound("User", id, field);
   return user;
 }
 
-/** A policy usable in the caller's organization (its own or a built-in one), or Policy_DOESNT_EXIST. */
+/** A policy usable in the caller's organization (its own or a built-in one, frozen), or Policy_DOESNT_EXIST. */
 export function usablePolicy(ctx: Ctx, id: string, field?: string): Policy {
-  const pol = ctx.store.get("policy", id);
+  const pol = ctx.store.peek("policy", id);
   if (!pol || (pol.orgId !== ctx.principal.orgId && pol.orgId !== "*")) throw notFound("Policy", id, field);
   return pol;
 }
@@ -54,6 +55,8 @@ export function displayName(u: User): string {
 /** Checks a policy-mapping `accountIds` list: "*" or accounts of the caller's organization. */
 export function checkAccountIds(ctx: Ctx, ids: string[], field: string): void {
   ids.forEach((id, i) => {
-    if (id !== "*") accountById(ctx, id, `${field}[${i}]`);
+    if (id !== "*" && !ctx.store.peekInOrg("account", ctx.principal.orgId, id)) {
+      throw notFound("Account", id, `${field}[${i}]`);
+    }
   });
 }

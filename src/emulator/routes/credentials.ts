@@ -194,7 +194,11 @@ function gcpInput(ctx: Ctx): GcpServiceAccount {
   const b = v.body(ctx.body, true);
   const sa = v.object(b, "serviceAccount", "body.serviceAccount", true);
   const f = (k: string, required = true) =>
-    v.string(sa, k, `body.serviceAccount.${k}`, { required, nonEmpty: true }) as string;
+    v.string(sa, k, `body.serviceAccount.${k}`, {
+      required,
+      nonEmpty: true,
+      maxLength: k === "private_key" ? v.LIMITS.privateKey : v.LIMITS.text,
+    }) as string;
   const type = v.string(sa, "type", "body.serviceAccount.type", { required: true, oneOf: ["service_account"] });
   const clientEmail = f("client_email");
   const privateKey = f("private_key");

@@ -1,4 +1,4 @@
-import { canSeeAccount, requireAccount } from "../auth";
+import { requireAccount, visibleAccounts } from "../auth";
 import { computeEvents } from "../catalog";
 import type { Ctx, RouteDef } from "../context";
 import { notFound, validationError } from "../errors";
@@ -45,7 +45,7 @@ function registeredUsers(ctx: Ctx, b: v.Obj): NotificationPolicy["registeredUser
   const list = v.objectArray(b, "registeredUsers", "body.registeredUsers");
   return list?.map((r, i) => {
     const f = `body.registeredUsers[${i}]`;
-    const userEmail = v.string(r, "userEmail", `${f}.userEmail`, { required: true });
+    const userEmail = v.string(r, "userEmail", `${f}.userEmail`, { required: true, ...v.EMAIL });
     userByEmail(ctx, userEmail, `${f}.userEmail`); // "The user must be part of the organization."
     const types = v.stringArray(r, "subscriptionTypes", `${f}.subscriptionTypes`, true)!;
     types.forEach((t, j) => {
@@ -97,30 +97,31 @@ function computePolicyConfig(raw: v.Obj): Record<string, unknown> {
   return out;
 }
 
+/**
+ * A notification policy of the caller's organization (a private copy). Private policies exist only for their
+ * owner (and organization admins); whether the caller may read or change a public one is the account's
+ * permission (403), checked by the route.
+ */
 function policyById(ctx: Ctx, id: string): NotificationPolicy {
   ctx.audit.resourceId = id;
   const p = ctx.store.getInOrg("npolicy", ctx.principal.orgId, id);
-  const acc = p && ctx.store.get("account", p.accountId);
-  // Private policies exist only for their owner (and organization admins).
+  const acc = p && ctx.store.peek("account", p.accountId);
   const visible =
-    p &&
-    acc &&
-    canSeeAccount(ctx, acc) &&
-    (p.privacyLevel === "public" || p.ownerUserId === ctx.principal.user.id || ctx.principal.role === "admin");
+    p && (p.privacyLevel === "public" || p.ownerUserId === ctx.principal.user.id || ctx.principal.role === "admin");
   if (!p || !acc || !visible) throw notFound("NotificationPolicy", id);
   ctx.audit.accountId = p.accountId;
   return p;
 }
 
 function ownerEmail(ctx: Ctx, p: NotificationPolicy): string {
-  const u = ctx.store.get("user", p.ownerUserId);
+  const u = ctx.store.peek("user", p.ownerUserId);
   return u?.email ?? u?.name ?? p.ownerUserId;
 }
 
 /** Owner, organization admins and editors of the policy's account may change it. */
 function requireChange(ctx: Ctx, p: NotificationPolicy, action: string): void {
   if (p.ownerUserId === ctx.principal.user.id) return;
-  requireAccount(ctx, ctx.store.get("account", p.accountId)!, "write", action);
+  requireAccount(ctx, ctx.store.peek("account", p.accountId)!, "write", action);
 }
 
 function createPolicy(ctx: Ctx) {
@@ -132,8 +133,8 @@ function createPolicy(ctx: Ctx) {
     oneOf: ["public", "private"],
   }) as NotificationPolicy["privacyLevel"];
   const config = computePolicyConfig(v.object(b, "computePolicyConfig", "body.computePolicyConfig", true));
-  const name = v.string(b, "name", "body.name", { nonEmpty: true }) ?? "";
-  const description = v.string(b, "description", "body.description", { nonEmpty: true }) ?? "";
+  const name = v.string(b, "name", "body.name", { nonEmpty: true, ...v.NAME }) ?? "";
+  const description = v.string(b, "description", "body.description", { nonEmpty: true, ...v.DESCRIPTION }) ?? "";
   const subs = subscriptions(ctx, b) ?? [];
   if (privacyLevel === "private" && subs.length > 0) {
     throw validationError("body.subscriptions", '"subscriptions" are only allowed for public policies');
@@ -176,11 +177,11 @@ function wireFields(p: NotificationPolicy) {
 function listPolicies(ctx: Ctx) {
   const accountId = v.queryString(ctx.query, "accountId", false);
   const me = ctx.principal.user;
+  const visible = visibleAccounts(ctx);
   const items = [];
   for (const p of ctx.store.list("npolicy", ctx.principal.orgId)) {
     if (accountId !== undefined && p.accountId !== accountId) continue;
-    const acc = ctx.store.get("account", p.accountId);
-    if (!acc || !canSeeAccount(ctx, acc)) continue;
+    if (visible !== "all" && !visible.has(p.accountId)) continue;
     const registration = me.email
       ? p.registeredUsers.find((r) => r.userEmail.toLowerCase() === me.email!.toLowerCase())
       : undefined;
@@ -191,6 +192,9 @@ function listPolicies(ctx: Ctx) {
       ...(registration?.subscriptionTypes ?? []),
     ]);
     items.push({
+      // Go's SDK decodes list items into NotificationCenter, whose id is `id` (docs/contract-deviations.md D10);
+      // the OpenAPI's `policyId` stays for the clients that follow the spec.
+      id: p.id,
       policyId: p.id,
       type: "compute",
       name: p.name,
@@ -209,7 +213,7 @@ function listPolicies(ctx: Ctx) {
 /** computePolicyConfig is an object, as Go's SDK and Terraform decode it (the OpenAPI writes an array). */
 function getPolicy(ctx: Ctx) {
   const p = policyById(ctx, ctx.params.policyId);
-  requireAccount(ctx, ctx.store.get("account", p.accountId)!, "read", "notificationCenter:describePolicy");
+  requireAccount(ctx, ctx.store.peek("account", p.accountId)!, "read", "notificationCenter:describePolicy");
   return {
     kind: KIND,
     items: [
@@ -233,10 +237,10 @@ function updatePolicy(ctx: Ctx) {
   if (b.privacyLevel !== undefined && b.privacyLevel !== null && b.privacyLevel !== p.privacyLevel) {
     throw validationError("body.privacyLevel", '"privacyLevel" cannot be changed; create a new policy instead');
   }
-  const name = v.string(b, "name", "body.name", { nonEmpty: true });
+  const name = v.string(b, "name", "body.name", { nonEmpty: true, ...v.NAME });
   if (name !== undefined) p.name = name;
   if (b.description === null) p.description = "";
-  const description = v.string(b, "description", "body.description", { nonEmpty: true });
+  const description = v.string(b, "description", "body.description", { nonEmpty: true, ...v.DESCRIPTION });
   if (description !== undefined) p.description = description;
   const isActive = v.boolean(b, "isActive", "body.isActive");
   if (isActive !== undefined) p.isActive = isActive;

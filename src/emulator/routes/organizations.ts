@@ -11,7 +11,7 @@ function createOrganization(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createOrganization");
   const b = v.body(ctx.body, true);
   const o = v.object(b, "organization", "body.organization", true);
-  const name = v.string(o, "name", "body.organization.name", { required: true, letter: true });
+  const name = v.string(o, "name", "body.organization.name", { required: true, letter: true, ...v.NAME });
   const org = newOrganization(ctx.store, name, ctx.principal.orgId, ctx.now);
   // A linked (child) organization: the caller becomes its admin and it starts with one default account.
   ctx.store.setMembership(ctx.principal.user.id, org.id, "admin");
@@ -25,11 +25,11 @@ function createOrganization(ctx: Ctx) {
 
 /** The caller's own organization or one linked below it; anything else does not exist for this token. */
 function visibleOrganization(ctx: Ctx, id: string): Organization {
-  let cur = ctx.store.get("org", id);
+  let cur = ctx.store.peek("org", id);
   const target = cur;
   while (cur) {
     if (cur.id === ctx.principal.orgId) return target!;
-    cur = cur.parentId ? ctx.store.get("org", cur.parentId) : undefined;
+    cur = cur.parentId ? ctx.store.peek("org", cur.parentId) : undefined;
   }
   throw notFound("Organization", id, "path.organizationId");
 }
@@ -51,7 +51,8 @@ function deleteOrganization(ctx: Ctx) {
     if (ctx.store.membershipsOf(m.userId).length === 0) ctx.store.remove("user", m.userId);
     else {
       user.policies = user.policies.filter((p) => p.orgId !== org.id);
-      for (const a of ctx.store.list("account", org.id)) delete user.accounts[a.id];
+      for (const id of Object.keys(user.accounts))
+        if (ctx.store.peekInOrg("account", org.id, id)) delete user.accounts[id];
       ctx.store.update("user", user);
     }
   }

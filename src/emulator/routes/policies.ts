@@ -77,8 +77,8 @@ function createPolicy(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createPolicy");
   const b = v.body(ctx.body, true);
   const p = v.object(b, "policy", "body.policy", true);
-  const name = v.string(p, "name", "body.policy.name", { required: true, noSpecial: true });
-  const description = v.string(p, "description", "body.policy.description") ?? "";
+  const name = v.string(p, "name", "body.policy.name", { required: true, noSpecial: true, ...v.NAME });
+  const description = v.string(p, "description", "body.policy.description", v.DESCRIPTION) ?? "";
   const content = v.object(p, "policyContent", "body.policy.policyContent", true);
   const sts = statements(content, "body.policy.policyContent");
   const type = v.string(p, "type", "body.policy.type", { oneOf: ["ACCOUNT", "ORGANIZATION"] }) as
@@ -109,8 +109,8 @@ function updatePolicy(ctx: Ctx) {
   const b = v.body(ctx.body, true);
   const p = v.object(b, "policy", "body.policy", true);
   // Partial update: fields not sent keep their value.
-  const name = v.string(p, "name", "body.policy.name", { nonEmpty: true, noSpecial: true });
-  const description = v.string(p, "description", "body.policy.description");
+  const name = v.string(p, "name", "body.policy.name", { nonEmpty: true, noSpecial: true, ...v.NAME });
+  const description = v.string(p, "description", "body.policy.description", v.DESCRIPTION);
   const content = v.object(p, "policyContent", "body.policy.policyContent");
   if (name !== undefined) {
     assertNameFree(ctx, name, pol.id);
@@ -133,27 +133,19 @@ function deletePolicy(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:deletePolicy");
   const pol = ownPolicy(ctx, ctx.params.policyId);
   const { store } = ctx;
-  for (const m of store.members(pol.orgId)) {
-    const u = store.get("user", m.userId);
-    if (!u) continue;
-    let changed = false;
-    if (u.policies.some((x) => x.policyId === pol.id)) {
-      u.policies = u.policies.filter((x) => x.policyId !== pol.id);
-      changed = true;
-    }
+  for (const id of store.usersReferring("policy", pol.id)) {
+    const u = store.get("user", id)!;
+    u.policies = u.policies.filter((x) => x.policyId !== pol.id);
     for (const mapping of Object.values(u.accounts)) {
-      if (mapping.policyIds?.includes(pol.id)) {
-        mapping.policyIds = mapping.policyIds.filter((x) => x !== pol.id);
-        changed = true;
-      }
+      if (mapping.policyIds) mapping.policyIds = mapping.policyIds.filter((x) => x !== pol.id);
     }
-    if (changed) store.update("user", u);
+    store.update("user", u);
   }
-  for (const g of store.list("group", pol.orgId)) {
-    if (g.policies.some((x) => x.policyId === pol.id)) {
-      g.policies = g.policies.filter((x) => x.policyId !== pol.id);
-      store.update("group", g);
-    }
+  for (const seen of store.list("group", pol.orgId)) {
+    if (!seen.policies.some((x) => x.policyId === pol.id)) continue;
+    const g = store.get("group", seen.id)!;
+    g.policies = g.policies.filter((x) => x.policyId !== pol.id);
+    store.update("group", g);
   }
   store.remove("policy", pol.id);
   return {};
@@ -167,7 +159,7 @@ function listOrganizationPolicies(ctx: Ctx) {
 /** Policies applicable to accounts (type ACCOUNT) for the account named by `accountId`. */
 function listAccountPolicies(ctx: Ctx) {
   const acc = accountFromQuery(ctx, true);
-  requireAccount(ctx, acc, "read", "setup:describePolicy");
+  requireAccount(ctx, acc, "read");
   const items = ctx.store
     .list("policy", ctx.principal.orgId)
     .filter((p) => p.type === "ACCOUNT")

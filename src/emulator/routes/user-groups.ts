@@ -37,7 +37,7 @@ function stripOrg(m: { policyId: string; accountIds: string[] }[]) {
 }
 
 function policyNames(ctx: Ctx, g: UserGroup): string[] {
-  return g.policies.map((p) => ctx.store.get("policy", p.policyId)?.name ?? p.policyId);
+  return g.policies.map((p) => ctx.store.peek("policy", p.policyId)?.name ?? p.policyId);
 }
 
 function listGroups(ctx: Ctx) {
@@ -56,9 +56,9 @@ function listGroups(ctx: Ctx) {
 function createGroup(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createUserGroup");
   const b = v.body(ctx.body, true);
-  const name = v.string(b, "name", "body.name", { required: true, noSpecial: true });
+  const name = v.string(b, "name", "body.name", { required: true, noSpecial: true, ...v.NAME });
   assertNameFree(ctx, name, null, "body.name");
-  const description = v.string(b, "description", "body.description") ?? "";
+  const description = v.string(b, "description", "body.description", v.DESCRIPTION) ?? "";
   const userIds = userIdsOf(ctx, b, "body.userIds") ?? [];
   const policies = stripOrg(
     parsePolicyMappings(ctx, v.objectArray(b, "policies", "body.policies") ?? [], "body.policies"),
@@ -85,13 +85,13 @@ function getGroup(ctx: Ctx) {
   requireOrg(ctx, "read", "setup:describeUserGroup");
   const g = groupById(ctx, ctx.params.userGroupId);
   const users = g.userIds
-    .map((id) => ctx.store.get("user", id))
+    .map((id) => ctx.store.peek("user", id))
     .filter((u) => u !== undefined)
     .map((u) => ({ userId: u.id, userName: displayName(u), type: u.type }));
   const accountName = (id: string) =>
-    id === "*" ? "*" : (ctx.store.getInOrg("account", ctx.principal.orgId, id)?.name ?? id);
+    id === "*" ? "*" : (ctx.store.peekInOrg("account", ctx.principal.orgId, id)?.name ?? id);
   const policies = g.policies.map((p) => {
-    const pol = ctx.store.get("policy", p.policyId);
+    const pol = ctx.store.peek("policy", p.policyId);
     return {
       policyId: p.policyId,
       policyName: pol?.name ?? p.policyId,
@@ -120,8 +120,8 @@ function updateGroup(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:updateUserGroup");
   const g = groupById(ctx, ctx.params.userGroupId);
   const b = v.body(ctx.body, true);
-  const name = v.string(b, "name", "body.name", { nonEmpty: true, noSpecial: true });
-  const description = v.string(b, "description", "body.description", { nonEmpty: true });
+  const name = v.string(b, "name", "body.name", { nonEmpty: true, noSpecial: true, ...v.NAME });
+  const description = v.string(b, "description", "body.description", { nonEmpty: true, ...v.DESCRIPTION });
   if (name !== undefined) {
     assertNameFree(ctx, name, g.id, "body.name");
     g.name = name;

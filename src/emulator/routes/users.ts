@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { requireOrg } from "../auth";
 import { issueToken } from "../bootstrap";
 import type { Ctx, RouteDef } from "../context";
-import { badRequest, notFound, validationError } from "../errors";
+import { badRequest, forbidden, notFound, validationError } from "../errors";
 import type { AccountMapping, OrgRole, PolicyMapping, User } from "../model";
 import * as v from "../validate";
 import { accountById, checkAccountIds, displayName, memberUser, oldestAccount, usablePolicy } from "./common";
@@ -31,26 +31,27 @@ function checkPassword(pw: string): void {
   }
 }
 
-function orgPersonalUsers(ctx: Ctx): User[] {
-  return ctx.store
-    .members(ctx.principal.orgId)
-    .map((m) => ctx.store.get("user", m.userId))
-    .filter((u): u is User => u !== undefined);
+/** The id of the organization's personal user with this e-mail (any case), through the store's e-mail index. */
+function memberIdByEmail(ctx: Ctx, email: string): string | undefined {
+  return ctx.store.userIdsByEmail(email).find((id) => ctx.store.membership(id, ctx.principal.orgId));
 }
 
 function createUser(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createUser");
   const generateToken = v.queryBoolean(ctx.query, "generateToken") ?? false;
   const b = v.body(ctx.body, true);
-  const firstName = v.string(b, "firstName", "body.firstName", { required: true, noSpecial: true });
-  const lastName = v.string(b, "lastName", "body.lastName", { required: true, noSpecial: true });
-  const email = v.string(b, "email", "body.email", { required: true });
+  const firstName = v.string(b, "firstName", "body.firstName", { required: true, noSpecial: true, ...v.NAME });
+  const lastName = v.string(b, "lastName", "body.lastName", { required: true, noSpecial: true, ...v.NAME });
+  const email = v.string(b, "email", "body.email", { required: true, ...v.EMAIL });
   if (!EMAIL.test(email)) throw validationError("body.email", '"email" must be a valid email');
-  const password = v.string(b, "password", "body.password");
+  const password = v.string(b, "password", "body.password", { maxLength: v.LIMITS.password });
   if (password !== undefined) checkPassword(password);
   const role = (v.string(b, "role", "body.role", { oneOf: ["admin", "editor", "viewer"] }) ?? "viewer") as OrgRole;
-  const lower = email.toLowerCase();
-  if (orgPersonalUsers(ctx).some((u) => u.type === "personal" && u.email?.toLowerCase() === lower)) {
+  // setup:createUser lets a policy-based user add viewers; a stronger organization role is for admins to give.
+  if (role !== "viewer" && ctx.principal.role !== "admin") {
+    throw forbidden(`Only an organization admin can create a user with the organization role "${role}"`);
+  }
+  if (memberIdByEmail(ctx, email) !== undefined) {
     throw badRequest(
       "USER_ALREADY_EXISTS",
       `A user with email ${email} already exists in this organization`,
@@ -92,8 +93,8 @@ function createUser(ctx: Ctx) {
 function createProgrammaticUser(ctx: Ctx) {
   requireOrg(ctx, "admin", "setup:createUser");
   const b = v.body(ctx.body, true);
-  const name = v.string(b, "name", "body.name", { required: true, noSpecial: true });
-  const description = v.string(b, "description", "body.description");
+  const name = v.string(b, "name", "body.name", { required: true, noSpecial: true, ...v.NAME });
+  const description = v.string(b, "description", "body.description", v.DESCRIPTION);
   const accounts = v.objectArray(b, "accounts", "body.accounts");
   const policies = v.objectArray(b, "policies", "body.policies");
   if (accounts === undefined && policies === undefined) {
@@ -149,20 +150,20 @@ export function parsePolicyMappings(ctx: Ctx, list: v.Obj[], field: string): Pol
   });
 }
 
-/** Accounts a user is mapped to in the caller's organization (admins: all of them). */
-function mappedAccountIds(ctx: Ctx, u: User, role: OrgRole | null): string[] {
-  const all = ctx.store.list("account", ctx.principal.orgId).map((a) => a.id);
+/**
+ * Accounts a user is mapped to in the caller's organization (admins: all of them), oldest first. `all` is the
+ * organization's account ids in creation order, computed once by the caller; the user's own mappings are walked,
+ * not every account.
+ */
+function mappedAccountIds(ctx: Ctx, u: User, role: OrgRole | null, all: string[]): string[] {
   if (role === "admin") return all;
-  const ids = new Set<string>();
-  for (const id of all) if (u.accounts[id]) ids.add(id);
+  const ids = new Set(Object.keys(u.accounts));
   for (const p of u.policies) {
     if (p.orgId !== ctx.principal.orgId) continue;
-    for (const id of p.accountIds) {
-      if (id === "*") all.forEach((a) => ids.add(a));
-      else ids.add(id);
-    }
+    if (p.accountIds.includes("*")) return all;
+    for (const id of p.accountIds) ids.add(id);
   }
-  return all.filter((id) => ids.has(id));
+  return ctx.store.inOrder("account", ctx.principal.orgId, ids).map((a) => a.id);
 }
 
 function listUsers(ctx: Ctx) {
@@ -172,11 +173,12 @@ function listUsers(ctx: Ctx) {
     accountById(ctx, accountId, "query.accountId");
     ctx.audit.accountId = accountId;
   }
+  const all = ctx.store.list("account", ctx.principal.orgId).map((a) => a.id);
   const items = [];
   for (const m of ctx.store.members(ctx.principal.orgId)) {
-    const u = ctx.store.get("user", m.userId);
+    const u = ctx.store.peek("user", m.userId);
     if (!u || u.type !== "personal") continue;
-    const mapped = mappedAccountIds(ctx, u, m.role);
+    const mapped = mappedAccountIds(ctx, u, m.role, all);
     if (accountId !== undefined && !mapped.includes(accountId)) continue;
     items.push({ userId: u.id, displayName: displayName(u), email: u.email, mappedAccountIds: mapped });
   }
@@ -184,18 +186,18 @@ function listUsers(ctx: Ctx) {
 }
 
 function groupsOf(ctx: Ctx, userId: string) {
-  return ctx.store.list("group", ctx.principal.orgId).filter((g) => g.userIds.includes(userId));
+  return ctx.store.groupsOf(ctx.principal.orgId, userId);
 }
 
 function policyName(ctx: Ctx, id: string): string {
-  return ctx.store.get("policy", id)?.name ?? id;
+  return ctx.store.peek("policy", id)?.name ?? id;
 }
 
 function listOrganizationUsers(ctx: Ctx) {
   requireOrg(ctx, "read", "setup:describeUser");
   const items = [];
   for (const m of ctx.store.members(ctx.principal.orgId)) {
-    const u = ctx.store.get("user", m.userId);
+    const u = ctx.store.peek("user", m.userId);
     if (!u) continue;
     const item: Record<string, unknown> = {
       userId: u.id,
@@ -218,13 +220,13 @@ function listOrganizationUsers(ctx: Ctx) {
 function getUser(ctx: Ctx) {
   const self = ctx.params.userId === ctx.principal.user.id;
   if (!self) requireOrg(ctx, "read", "setup:describeUser");
-  const u = memberUser(ctx, ctx.params.userId);
+  const u = memberUser(ctx, ctx.params.userId, undefined, false);
   const role = ctx.store.membership(u.id, ctx.principal.orgId)?.role ?? null;
   const groups = groupsOf(ctx, u.id);
   const policies = u.policies
     .filter((p) => p.orgId === ctx.principal.orgId)
     .map((p) => {
-      const pol = ctx.store.get("policy", p.policyId);
+      const pol = ctx.store.peek("policy", p.policyId);
       return {
         policyId: p.policyId,
         policyName: pol?.name ?? p.policyId,
@@ -265,7 +267,7 @@ function getUser(ctx: Ctx) {
   } else {
     const accounts = Object.entries(u.accounts)
       .filter(
-        ([id, m]) => m.permissionStrategy === "ROLE_BASED" && ctx.store.getInOrg("account", ctx.principal.orgId, id),
+        ([id, m]) => m.permissionStrategy === "ROLE_BASED" && ctx.store.peekInOrg("account", ctx.principal.orgId, id),
       )
       .map(([id, m]) => ({ id, role: m.role }));
     Object.assign(item, { id: u.id, name: u.name, description: u.description, accounts });
@@ -278,22 +280,26 @@ function deleteUser(ctx: Ctx) {
   const u = memberUser(ctx, ctx.params.userId);
   ctx.audit.resourceId = u.id;
   const orgId = ctx.principal.orgId;
-  const admins = ctx.store.members(orgId).filter((m) => m.role === "admin");
-  if (admins.length === 1 && admins[0].userId === u.id) {
-    throw badRequest("CANT_DELETE_LAST_ADMIN", `User ${u.id} is the organization's last admin and cannot be deleted`);
-  }
-  for (const g of ctx.store.list("group", orgId)) {
-    if (g.userIds.includes(u.id)) {
-      g.userIds = g.userIds.filter((x) => x !== u.id);
-      ctx.store.update("group", g);
+  const role = ctx.store.membership(u.id, orgId)?.role ?? null;
+  if (role === "admin") {
+    // Removing an admin is for admins: setup:deleteUser must not let a policy-based user lock the admins out.
+    if (ctx.principal.role !== "admin") throw forbidden(`Only an organization admin can delete the admin ${u.id}`);
+    const admins = ctx.store.admins(orgId, 2);
+    if (admins.length === 1 && admins[0] === u.id) {
+      throw badRequest("CANT_DELETE_LAST_ADMIN", `User ${u.id} is the organization's last admin and cannot be deleted`);
     }
+  }
+  for (const seen of groupsOf(ctx, u.id)) {
+    const g = ctx.store.get("group", seen.id)!;
+    g.userIds = g.userIds.filter((x) => x !== u.id);
+    ctx.store.update("group", g);
   }
   ctx.store.removeMembership(u.id, orgId);
   if (ctx.store.membershipsOf(u.id).length === 0) {
     ctx.store.remove("user", u.id);
   } else {
     u.policies = u.policies.filter((p) => p.orgId !== orgId);
-    for (const a of ctx.store.list("account", orgId)) delete u.accounts[a.id];
+    for (const id of Object.keys(u.accounts)) if (ctx.store.peekInOrg("account", orgId, id)) delete u.accounts[id];
     ctx.store.update("user", u);
   }
   return {};
@@ -323,10 +329,11 @@ function updateUserGroupMapping(ctx: Ctx) {
       throw notFound("UserGroup", id, `body.userGroupIds[${i}]`);
     }
   });
-  for (const g of ctx.store.list("group", ctx.principal.orgId)) {
-    const want = ids.includes(g.id);
-    const has = g.userIds.includes(u.id);
-    if (want === has) continue;
+  const current = new Set(groupsOf(ctx, u.id).map((g) => g.id));
+  for (const id of new Set([...ids, ...current])) {
+    const want = ids.includes(id);
+    if (want === current.has(id)) continue;
+    const g = ctx.store.get("group", id)!;
     g.userIds = want ? [...g.userIds, u.id] : g.userIds.filter((x) => x !== u.id);
     ctx.store.update("group", g);
   }
@@ -342,7 +349,7 @@ interface MappingInput {
 
 function parseAccountMapping(ctx: Ctx, o: v.Obj, field: string, needUser = true): MappingInput {
   const userId = v.string(o, "userId", `${field}.userId`);
-  const userEmail = v.string(o, "userEmail", `${field}.userEmail`);
+  const userEmail = v.string(o, "userEmail", `${field}.userEmail`, v.EMAIL);
   let user: User | undefined;
   if (userId !== undefined) user = memberUser(ctx, userId, `${field}.userId`);
   else if (userEmail !== undefined) user = userByEmail(ctx, userEmail, `${field}.userEmail`);
@@ -361,9 +368,10 @@ function parseAccountMapping(ctx: Ctx, o: v.Obj, field: string, needUser = true)
   return { user: user!, mapping: { permissionStrategy: strategy, policyIds } };
 }
 
+/** The organization's personal user with this e-mail (a private copy), or User_DOESNT_EXIST. */
 export function userByEmail(ctx: Ctx, email: string, field: string): User {
-  const lower = email.toLowerCase();
-  const u = orgPersonalUsers(ctx).find((x) => x.type === "personal" && x.email?.toLowerCase() === lower);
+  const id = memberIdByEmail(ctx, email);
+  const u = id === undefined ? undefined : ctx.store.get("user", id);
   if (!u) throw notFound("User", email, field);
   return u;
 }
@@ -372,15 +380,12 @@ function getAccountUserMapping(ctx: Ctx) {
   const email = v.queryString(ctx.query, "userEmail", true)!;
   const u = userByEmail(ctx, email, "query.userEmail");
   if (u.id !== ctx.principal.user.id) requireOrg(ctx, "read", "setup:describeUser");
-  const items = ctx.store
-    .list("account", ctx.principal.orgId)
-    .filter((a) => u.accounts[a.id])
-    .map((a) => {
-      const m = u.accounts[a.id];
-      return m.permissionStrategy === "ROLE_BASED"
-        ? { accountId: a.id, role: m.role, permissionStrategy: m.permissionStrategy }
-        : { accountId: a.id, permissionStrategy: m.permissionStrategy, policyIds: m.policyIds };
-    });
+  const items = ctx.store.inOrder("account", ctx.principal.orgId, Object.keys(u.accounts)).map((a) => {
+    const m = u.accounts[a.id];
+    return m.permissionStrategy === "ROLE_BASED"
+      ? { accountId: a.id, role: m.role, permissionStrategy: m.permissionStrategy }
+      : { accountId: a.id, permissionStrategy: m.permissionStrategy, policyIds: m.policyIds };
+  });
   return { kind: "spotinst:setup:accountUserMapping", items };
 }
 
@@ -436,7 +441,7 @@ function detachUser(ctx: Ctx) {
   ctx.audit.accountId = acc.id;
   requireOrg(ctx, "admin", "setup:updateUserPermissions");
   const b = v.body(ctx.body, true);
-  const email = v.string(b, "userEmail", "body.userEmail", { required: true });
+  const email = v.string(b, "userEmail", "body.userEmail", { required: true, ...v.EMAIL });
   const user = userByEmail(ctx, email, "body.userEmail");
   ctx.audit.resourceId = user.id;
   if (!user.accounts[acc.id]) throw notFound("UserAccountMapping", `${user.id}/${acc.id}`);

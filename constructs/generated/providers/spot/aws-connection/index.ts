@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface AwsConnectionConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the resource.
+  * Id of the Spot account (act-…) to connect to AWS. Changing it replaces the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/aws_connection#account_id AwsConnection#account_id}
   */

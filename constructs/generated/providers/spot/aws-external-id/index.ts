@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface AwsExternalIdConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the resource.
+  * Id of the Spot account (act-…) to generate the external id for. Changing it replaces the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/aws_external_id#account_id AwsExternalId#account_id}
   */

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface AzureConnectionConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the resource.
+  * Id of the Spot account (act-…) to connect to Azure. Changing it replaces the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/azure_connection#account_id AzureConnection#account_id}
   */

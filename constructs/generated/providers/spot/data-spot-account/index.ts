@@ -14,7 +14,7 @@ export interface DataSpotAccountConfig extends cdktf.TerraformMetaArguments {
   */
   readonly accountId?: string;
   /**
-  * Exact name of the account. Give this or accountId.
+  * Exact name of the account. Give this or account_id.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/data-sources/account#name DataSpotAccount#name}
   */

@@ -26,13 +26,13 @@ export interface DataSpotAuditEventsConfig extends cdktf.TerraformMetaArguments 
   */
   readonly accountId?: string;
   /**
-  * Only events of this spot-iac run (the run=… part of the User-Agent; printed by every run). Failed requests are included unless responseStatus is success.
+  * Only events of this spot-iac run (the run=… part of the User-Agent; printed by every run). Failed requests are included unless response_status is success.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/data-sources/audit_events#run_id DataSpotAuditEvents#run_id}
   */
   readonly runId?: string;
   /**
-  * success: only requests Spot answered with 200; all: failed ones too. Default: "all" with runId, else success (Spot's default).
+  * success: only requests Spot answered with 200; all: failed ones too. Default: "all" with run_id, else success (Spot's default).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/data-sources/audit_events#response_status DataSpotAuditEvents#response_status}
   */

@@ -8,13 +8,13 @@ import * as cdktf from 'cdktf';
 
 export interface DataSpotUserConfig extends cdktf.TerraformMetaArguments {
   /**
-  * E-mail of a console user. Give email or userId.
+  * E-mail of a console user. Give email or user_id.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/data-sources/user#email DataSpotUser#email}
   */
   readonly email?: string;
   /**
-  * Id of the user (u-… or pu-…). Give email or userId.
+  * Id of the user (u-… or pu-…). Give email or user_id.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/data-sources/user#user_id DataSpotUser#user_id}
   */

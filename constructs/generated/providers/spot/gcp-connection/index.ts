@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface GcpConnectionConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the resource.
+  * Id of the Spot account (act-…) to connect to GCP. Changing it replaces the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#account_id GcpConnection#account_id}
   */
@@ -26,31 +26,31 @@ export interface GcpConnectionConfig extends cdktf.TerraformMetaArguments {
   */
   readonly type?: string;
   /**
-  * Id of the GCP project Spot manages; required unless serviceAccountKey is given (project_id in the JSON key file). Updated in place.
+  * Id of the GCP project Spot manages; required unless service_account_key is given (project_id in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#project_id GcpConnection#project_id}
   */
   readonly projectId?: string;
   /**
-  * Id of the key; required unless serviceAccountKey is given. Secret (private_key_id in the JSON key file). Updated in place.
+  * Id of the key; required unless service_account_key is given. Secret (private_key_id in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#private_key_id GcpConnection#private_key_id}
   */
   readonly privateKeyId?: string;
   /**
-  * PEM private key (-----BEGIN PRIVATE KEY-----…); required unless serviceAccountKey is given. Secret: never shown or stored in plain text (private_key in the JSON key file). Updated in place.
+  * PEM private key (-----BEGIN PRIVATE KEY-----…); required unless service_account_key is given. Secret: never shown or stored in plain text (private_key in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#private_key GcpConnection#private_key}
   */
   readonly privateKey?: string;
   /**
-  * E-mail of the service account (…@<project>.iam.gserviceaccount.com); required unless serviceAccountKey is given (client_email in the JSON key file). Updated in place.
+  * E-mail of the service account (…@<project>.iam.gserviceaccount.com); required unless service_account_key is given (client_email in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#client_email GcpConnection#client_email}
   */
   readonly clientEmail?: string;
   /**
-  * Numeric client id of the service account; required unless serviceAccountKey is given (client_id in the JSON key file). Updated in place.
+  * Numeric client id of the service account; required unless service_account_key is given (client_id in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#client_id GcpConnection#client_id}
   */
@@ -74,7 +74,7 @@ export interface GcpConnectionConfig extends cdktf.TerraformMetaArguments {
   */
   readonly authProviderX509CertUrl?: string;
   /**
-  * URL of the service account's certificates; default https://www.googleapis.com/robot/v1/metadata/x509/<clientEmail> (client_x509_cert_url in the JSON key file). Updated in place.
+  * URL of the service account's certificates; default https://www.googleapis.com/robot/v1/metadata/x509/<client_email> (client_x509_cert_url in the JSON key file). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/gcp_connection#client_x509_cert_url GcpConnection#client_x509_cert_url}
   */

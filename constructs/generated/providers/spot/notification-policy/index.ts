@@ -56,7 +56,7 @@ export interface NotificationPolicyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly events: NotificationPolicyEvents[] | cdktf.IResolvable;
   /**
-  * Resource selector: every resource of the account. Use exactly one selector: this, resourceIds or dynamicRules. Updated in place.
+  * Resource selector: every resource of the account. Use exactly one selector: this, resource_ids or dynamic_rules. Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/notification_policy#should_include_all_resources NotificationPolicy#should_include_all_resources}
   */

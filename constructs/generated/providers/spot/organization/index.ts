@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface OrganizationConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the program).
+  * Name of the organization. Must contain at least one letter. Cannot be changed through Spot's API: a different name fails the plan (rename in the console, then update the declaration).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/organization#name Organization#name}
   */

@@ -26,6 +26,12 @@ export interface SpotProviderConfig {
   */
   readonly account?: string;
   /**
+  * Share (0 < x ≤ 1) of each of Spot's rate budgets this provider may use, for a token whose budget other tools share. Falls back to SPOT_IAC_API_SHARE, else 1.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs#api_share SpotProvider#api_share}
+  */
+  readonly apiShare?: number;
+  /**
   * Alias name
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs#alias SpotProvider#alias}
@@ -79,6 +85,7 @@ export class SpotProvider extends cdktf.TerraformProvider {
     this._token = config.token;
     this._baseUrl = config.baseUrl;
     this._account = config.account;
+    this._apiShare = config.apiShare;
     this._alias = config.alias;
   }
 
@@ -134,6 +141,22 @@ export class SpotProvider extends cdktf.TerraformProvider {
     return this._account;
   }
 
+  // api_share - computed: false, optional: true, required: false
+  private _apiShare?: number; 
+  public get apiShare() {
+    return this._apiShare;
+  }
+  public set apiShare(value: number | undefined) {
+    this._apiShare = value;
+  }
+  public resetApiShare() {
+    this._apiShare = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get apiShareInput() {
+    return this._apiShare;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public get alias() {
@@ -159,6 +182,7 @@ export class SpotProvider extends cdktf.TerraformProvider {
       token: cdktf.stringToTerraform(this._token),
       base_url: cdktf.stringToTerraform(this._baseUrl),
       account: cdktf.stringToTerraform(this._account),
+      api_share: cdktf.numberToTerraform(this._apiShare),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
@@ -182,6 +206,12 @@ export class SpotProvider extends cdktf.TerraformProvider {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      api_share: {
+        value: cdktf.numberToHclTerraform(this._apiShare),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
       alias: {
         value: cdktf.stringToHclTerraform(this._alias),

@@ -14,25 +14,25 @@ export interface UserAttachmentConfig extends cdktf.TerraformMetaArguments {
   */
   readonly accountId: string;
   /**
-  * E-mail of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.
+  * E-mail of the console user to attach. Give user_email or user_id, not both. Changing it attaches another user.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/user_attachment#user_email UserAttachment#user_email}
   */
   readonly userEmail?: string;
   /**
-  * Id (u-…) of the console user to attach. Give userEmail or userId, not both. Changing it attaches another user.
+  * Id (u-…) of the console user to attach. Give user_email or user_id, not both. Changing it attaches another user.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/user_attachment#user_id UserAttachment#user_id}
   */
   readonly userId?: string;
   /**
-  * Role-based access: viewer or editor on the account. Give role or policyIds. Updated in place.
+  * Role-based access: viewer or editor on the account. Give role or policy_ids. Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/user_attachment#role UserAttachment#role}
   */
   readonly role?: string;
   /**
-  * Policy-based access: access policies (pol-…) applied on the account. Give role or policyIds. Updated in place.
+  * Policy-based access: access policies (pol-…) applied on the account. Give role or policy_ids. Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/user_attachment#policy_ids UserAttachment#policy_ids}
   */

@@ -26,7 +26,7 @@ export interface UserConfig extends cdktf.TerraformMetaArguments {
   */
   readonly lastName: string;
   /**
-  * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only its SHA-256 hash, and refuses a later change because Spot has no API to change a password.
+  * Initial password, used only when the user is created (Spot's password rules apply). Write-only: spot-iac keeps only a salted hash of it, and refuses a later change because Spot has no API to change a password.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/spot-iac/spot/latest/docs/resources/user#password User#password}
   */
