@@ -146,6 +146,16 @@ async function main() {
       ]),
     ),
   );
+  require("./lib/common").writeSummary(
+    "7. client cost per request",
+    rows.map((r) => ({
+      measure: `${r.label}, concurrency ${r.concurrency}: client CPU per request`,
+      ours: us(r.oursCpu),
+      baseline: `bare node:http ${us(r.bareCpu)}`,
+      result: `${(r.oursCpu / r.bareCpu).toFixed(2)}x`,
+      target: "",
+    })),
+  );
 }
 
 runMain("bench/client-overhead", main);

@@ -21,7 +21,8 @@ const OBJECTS = arg("objects", 1000);
 const LATENCY = arg("latency", 100);
 
 async function ours(emu, orgs) {
-  const { kindByName, diffResource } = dist("resources");
+  const { kindByName } = dist("resources");
+  const { diffResource } = dist("core");
   const ctxs = orgs.map((o) => contextFor(emu.url, o.token));
   await emu.control.resetStats();
   const cpu0 = process.cpuUsage();
@@ -30,7 +31,7 @@ async function ours(emu, orgs) {
       orgs.flatMap((o, i) =>
         o.state.map(async (e) => {
           const kind = kindByName(e.kind);
-          const live = await kind.read(ctxs[i], e.id, e.outputs);
+          const live = await kind.read({ ctx: ctxs[i], id: e.id, prior: e.outputs });
           if (!live) throw new Error(`${e.kind} ${e.id} reads as gone`);
           const diff = diffResource(kind, e.inputs, live);
           if (diff.changes.length) throw new Error(`${e.kind} ${e.id} plans changes: ${JSON.stringify(diff.changes)}`);

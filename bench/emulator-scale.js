@@ -253,7 +253,8 @@ function routes(s) {
     ],
     [
       "POST /setup/credentials/aws/externalId (account editor)",
-      (u) => request(u, "POST", `/setup/credentials/aws/externalId?accountId=${s.accounts[0]}`, undefined, EDITOR_TOKEN),
+      (u) =>
+        request(u, "POST", `/setup/credentials/aws/externalId?accountId=${s.accounts[0]}`, undefined, EDITOR_TOKEN),
     ],
     [
       "PUT /setup/account/{id}",
@@ -387,6 +388,15 @@ async function main() {
   console.log(
     "List routes answer N items (their cost is linear in the answer by nature); every other route should not grow with N.",
   );
+  require("./lib/common").writeSummary("9. emulator cost at scale", [
+    {
+      measure: `emulator CPU per plan request, N=${last.n.toLocaleString("en-US")} against N=${first.n.toLocaleString("en-US")}`,
+      ours: `${((last.planMs * 1000) / last.planRequests).toFixed(0)} µs`,
+      baseline: `${((first.planMs * 1000) / first.planRequests).toFixed(0)} µs`,
+      result: `${(last.planMs / last.planRequests / (first.planMs / first.planRequests)).toFixed(2)}x`,
+      target: "flat",
+    },
+  ]);
 }
 
 runMain("bench/emulator-scale", main);

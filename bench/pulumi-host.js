@@ -103,8 +103,9 @@ async function main() {
     out.par = { ms: tPar.ms, lat: tPar.result, calls: (await emu.control.stats()).total };
     await host.close();
 
-    // Baseline 1: the same Diff+Read in-process on the engine, sequential, fresh client.
-    const { kindByName, diffResource } = dist("resources");
+    // Baseline 1: the same Diff+Read in-process on the core lifecycle, sequential, fresh client.
+    const { kindByName } = dist("resources");
+    const core = dist("core");
     const ctx = contextFor(emu.url, boot.token, { frontend: "pulumi" });
     await emu.control.resetStats();
     const eng = [];
@@ -112,13 +113,13 @@ async function main() {
       for (const e of state) {
         const kind = kindByName(e.kind);
         const prior = stripMeta(e.outputs);
+        const desired = stripMeta(e.inputs);
         const t0 = process.hrtime.bigint();
-        const live = await kind.read(ctx, e.id, prior);
-        const d = diffResource(kind, stripMeta(e.inputs), live);
+        const p = await core.plan({ kind, desired, id: e.id, prior, ctx });
         const t1 = process.hrtime.bigint();
-        const again = await kind.read(ctx, e.id, prior);
+        const again = await core.readLive({ kind, ctx, id: e.id, prior });
         const t2 = process.hrtime.bigint();
-        if (!live || !again || d.changes.length) throw new Error(`engine Diff+Read of ${e.kind} ${e.id} is not clean`);
+        if (p.action !== "noop" || !again) throw new Error(`engine Diff+Read of ${e.kind} ${e.id} is not clean`);
         eng.push({ diff: Number(t1 - t0) / 1e6, read: Number(t2 - t1) / 1e6, both: Number(t2 - t0) / 1e6 });
       }
     });

@@ -36,7 +36,7 @@ const LIMIT = arg("limit", 60);
 const STATEMENTS = [{ effect: "ALLOW", actions: ["ocean:describeCluster"], resources: ["*"] }];
 
 function fileYaml(n) {
-  const lines = ["version: 1", "organizations:", "  - name: limited", "    tokenEnv: LIMITED_TOKEN", "    accounts:"];
+  const lines = ["version: 1", "organizations:", "  - name: limited", "    accounts:"];
   for (let i = 0; i < n; i++) lines.push(`      - name: acct-${i}`);
   lines.push("    users:");
   for (let i = 0; i < n; i++)
@@ -115,6 +115,7 @@ async function peerApply(peer, n) {
 async function main() {
   const { applyCommand, planCommand } = dist("cli/gitops/commands");
   const { realConnect } = dist("cli/gitops/connect");
+  const { Pipeline } = dist("cli/gitops/pipeline");
   const emu = await startEmulator({ rateLimit: LIMIT });
   const work = mkdtempSync(join(tmpdir(), "spot-iac-ratelimit-"));
   const objects = 4 * PER_KIND;
@@ -136,7 +137,7 @@ async function main() {
     peer = { ms: pt.ms, failed: peerFailed, byKind: pt.result, calls: pc.calls, r429: pc.statuses[429] ?? 0 };
 
     writeFileSync(join(work, "spot.yaml"), fileYaml(PER_KIND));
-    const env = { SPOTINST_BASE_URL: emu.url, LIMITED_TOKEN: oursOrg.token };
+    const env = { SPOTINST_BASE_URL: emu.url, SPOT_TOKEN_LIMITED: oursOrg.token };
     let output = "";
     const io = {
       out: (s) => void (output += s),
@@ -147,7 +148,7 @@ async function main() {
       progress: false,
     };
     const clients = [];
-    const base = realConnect(env, () => undefined);
+    const base = realConnect(new Pipeline({}, env), () => undefined);
     const connect = async (org, runId) => {
       const conn = await base(org, runId);
       clients.push(conn.ctx.client);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: every figure of issue 7, one script each (each also runnable on its own), run one after the
+ * `npm run bench`: every figure of docs/benchmarks.md, one script each (each also runnable on its own), run one after the
  * other so that they do not disturb each other, then one table of the headline numbers. Each figure measures
  * its own baseline in the same run, against the same emulator. The detailed tables of each script are printed
  * as it finishes. Nothing is asserted about timings; a figure that fails (an error, or an apply that did not
@@ -23,6 +23,9 @@ const FIGURES = [
   { id: "4", script: "pulumi-host.js", title: "4. Pulumi dynamic-provider host" },
   { id: "5", script: "emulator.js", title: "5. emulator, persistence on" },
   { id: "6", script: "rate-limit.js", title: "6. apply under 60 req/min per route" },
+  { id: "7", script: "client-overhead.js", title: "7. client cost per request" },
+  { id: "8", script: "client-unreachable.js", title: "8. API unreachable" },
+  { id: "9", script: "emulator-scale.js", title: "9. emulator cost at 1,000 and 5,000" },
 ];
 
 function list(name) {

@@ -43,7 +43,9 @@ function flag(name) {
 async function startEmulator({ rateLimit = 1_000_000, data, log = false } = {}) {
   const adminToken = randomBytes(16).toString("hex");
   const args = [join(ROOT, "bin/spot-iac"), "emulator", "--port", "0", "--admin-token", adminToken];
-  args.push(...(data ? ["--data", data] : ["--memory"]), "--rate-limit", String(rateLimit));
+  args.push(...(data ? ["--data", data] : ["--memory"]));
+  // null: the emulator's default limit per (organization, route, method), as a user's emulator runs.
+  if (rateLimit !== null) args.push("--rate-limit", String(rateLimit));
   if (log) args.push("--log");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {

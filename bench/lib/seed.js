@@ -66,10 +66,10 @@ function contextFor(baseUrl, token, options = {}) {
 }
 
 async function createChecked(ctx, kind, raw) {
-  const { checkInputs, formatFailures } = dist("resources");
-  const { inputs, failures } = checkInputs(kind, raw);
+  const { checkInputs, formatFailures } = dist("core");
+  const { inputs, failures } = checkInputs(kind.fields, raw, { check: kind.check });
   if (failures.length) throw new Error(formatFailures(kind.name, raw.name ?? raw.email ?? "?", failures));
-  const { id, outputs } = await kind.create(ctx, inputs);
+  const { id, outputs } = await kind.create({ ctx, inputs });
   return { kind: kind.name, id, inputs, outputs };
 }
 

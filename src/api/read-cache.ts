@@ -199,16 +199,15 @@ export class ReadCache {
     for (const t of e.tags) this.byTag.get(t)?.delete(path);
   }
 
-  /** Generation numbers of tags: a read whose snapshot changed while it was in flight is not stored. */
+  /**
+   * Generation numbers of tags, bumped at each write's start and end: a FRESH read joins only a read in flight
+   * whose snapshot is its own (no write began or ended in between).
+   */
   snapshot(tags: string[]): number[] {
     return tags.map((t) => this.gens.get(t) ?? 0);
   }
 
-  unchanged(tags: string[], snap: number[]): boolean {
-    return tags.every((t, i) => (this.gens.get(t) ?? 0) === snap[i]);
-  }
-
-  /** Reads in flight on these collections will not be stored (the write may or may not be in their answer). */
+  /** A write on these collections begins or ends (what reads in flight do about it: the transport's InFlight). */
   bump(tags: string[]): void {
     for (const t of tags) this.gens.set(t, (this.gens.get(t) ?? 0) + 1);
   }

@@ -144,8 +144,19 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_FAIL_FAST_MS = 30_000;
 
 interface InFlight {
+  path: string;
   promise: Promise<CachedList>;
   gens: number[];
+  tags: string[];
+  /**
+   * Writes on the list's collections that succeeded while it was in flight, each with its patch of this list: the
+   * answer may or may not include them, and their patches (upserts, removals) hold either way, so the list is
+   * stored with them replayed instead of being thrown away — an apply of N creates would otherwise read the list
+   * again after nearly every write (O(N) lists of O(N) items).
+   */
+  replays: CachePatch[];
+  /** A write on its collections failed or changed it without a patch of this path: the answer is not stored. */
+  spoiled: boolean;
 }
 
 interface Answer {
@@ -300,6 +311,9 @@ export class Transport {
   private readonly sem: Semaphore;
   private readonly cache: ReadCache;
   private readonly inflight = new Map<string, InFlight>();
+  // Every list read on its way, also those a newer read of the same path replaced in `inflight` (a FRESH read
+  // does): each must hear of the writes that finish before its answer, or it would store a list without them.
+  private readonly reading = new Set<InFlight>();
   private readonly log?: (line: string) => void;
   private readonly random: () => number;
   private readonly clock: Clock;
@@ -364,6 +378,18 @@ export class Transport {
   invalidate(tags: string[]): void {
     this.cache.bump(tags);
     this.cache.drop(tags);
+    this.touchInFlight(tags);
+  }
+
+  /** Tell the list reads in flight on `tags` about a write: its patch of their path, or (none) that they are spoiled. */
+  private touchInFlight(tags: string[], patches?: CachePatch[]): void {
+    if (!tags.length || !this.reading.size) return;
+    for (const entry of this.reading) {
+      if (!entry.tags.some((t) => tags.includes(t))) continue;
+      const mine = patches?.filter((p) => p.path === entry.path);
+      if (mine?.length) entry.replays.push(...mine);
+      else entry.spoiled = true;
+    }
   }
 
   /** Close idle connections. The client stays usable (new connections are opened on demand). */
@@ -374,6 +400,7 @@ export class Transport {
   /** Forget every cached answer. */
   clearCache(): void {
     this.cache.clear();
+    for (const entry of this.reading) entry.spoiled = true;
   }
 
   /** Perform a call; resolves to the envelope's items (a copy, unless `shared`). */
@@ -395,8 +422,10 @@ export class Transport {
       throw e;
     }
     this.cache.bump(tags);
-    if (call.patch) this.cache.patch(tags, call.patch(items));
+    const patches = call.patch?.(items);
+    if (patches) this.cache.patch(tags, patches);
     else this.cache.drop(tags);
+    this.touchInFlight(tags, patches);
     return items as T[];
   }
 
@@ -424,17 +453,35 @@ export class Transport {
     }
     const gens = this.cache.snapshot(tags);
     const running = this.inflight.get(path);
-    if (running && running.gens.every((g, i) => g === gens[i])) {
+    // Joining a read in flight is right while no write has spoiled it: the writes since it started are replayed
+    // into its answer. A FRESH read joins only a read that started after every write it could need to see.
+    const joinable = call.maxAgeMs === FRESH ? running?.gens.every((g, i) => g === gens[i]) : !running?.spoiled;
+    if (running && joinable) {
       this.counters.coalesced++;
       return running.promise;
     }
-    const promise = this.withRetries(call, path).then((items) => new CachedList(call.list, items));
-    const entry: InFlight = { promise, gens };
+    const entry: InFlight = {
+      path,
+      promise: undefined as unknown as Promise<CachedList>,
+      gens,
+      tags,
+      replays: [],
+      spoiled: false,
+    };
+    this.reading.add(entry);
+    entry.promise = this.withRetries(call, path).then((items) => {
+      this.reading.delete(entry);
+      const list = new CachedList(call.list, items);
+      if (entry.spoiled) return list;
+      for (const p of entry.replays) if (!p.apply(list)) entry.spoiled = true;
+      // Writes still in flight patch the stored list when they succeed and drop it when they fail.
+      if (!entry.spoiled) this.cache.store(path, tags, list, this.clock.now());
+      return list;
+    });
+    entry.promise.catch(() => this.reading.delete(entry));
     this.inflight.set(path, entry);
     try {
-      const list = await promise;
-      if (this.cache.unchanged(tags, gens)) this.cache.store(path, tags, list, this.clock.now());
-      return list;
+      return await entry.promise;
     } finally {
       if (this.inflight.get(path) === entry) this.inflight.delete(path);
     }

@@ -255,9 +255,16 @@ export async function plan(req: PlanRequest): Promise<ChangePlan> {
     };
   }
 
-  if (req.ctx && kind.verify && !checked.failures.length && !checked.unknown.length)
-    for (const f of await kind.verify({ ctx: req.ctx, inputs })) problems.push({ type: "invalid", ...f });
   const d = diffResource(kind, req.unreadSecrets ? withoutUnknownSecrets(kind, inputs) : inputs, live);
+  // Only what is about to be sent needs Spot's word: an object that plans no change holds what Spot accepted.
+  if (
+    req.ctx &&
+    kind.verify &&
+    (d.changes.length || req.forceReplace) &&
+    !checked.failures.length &&
+    !checked.unknown.length
+  )
+    for (const f of await kind.verify({ ctx: req.ctx, inputs })) problems.push({ type: "invalid", ...f });
   for (const r of d.rejected) problems.push({ type: "rejected", field: r.field, message: r.message, hint: r.hint });
   const replaceFields = d.changes.filter((c) => c.mode === "replace").map((c) => c.field);
   if (req.forceReplace && !replaceFields.length) replaceFields.push(...kind.naturalKey.slice(0, 1));

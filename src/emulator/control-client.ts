@@ -43,6 +43,8 @@ export interface RateLimitSettings {
 export interface StatsResponse {
   requests: Record<string, number>;
   total: number;
+  /** Answers per HTTP status ("200", "429", …), injected faults included. */
+  statuses: Record<string, number>;
 }
 
 export class EmulatorControlError extends Error {

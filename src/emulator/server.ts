@@ -91,6 +91,7 @@ export class EmulatorApp {
     const info: RequestInfo = { id: requestId(), url: rawUrl, method, timestamp: now.toISOString() };
     const done = (status: number, payload: Envelope, rate: RateDecision | null, extra: Record<string, string> = {}) => {
       this.send(res, status, payload, rate, { ...extraHeaders, ...extra });
+      this.stats.answered(status);
       this.options.log?.(`${method} ${redactUrl(rawUrl)} ${status} ${(performance.now() - started).toFixed(1)}ms`);
     };
 

@@ -321,7 +321,7 @@ describe("reads: coalescing, cache, not-found", () => {
     expect(spot.count("GET", "/setup/account")).toBe(2);
   });
 
-  test("a read in flight during a write is neither joined afterwards nor cached", async () => {
+  test("a list read in flight during a write keeps the write: its patch is replayed into the answer", async () => {
     let version = 1;
     spot.reset((req) =>
       req.method === "GET"
@@ -332,10 +332,58 @@ describe("reads: coalescing, cache, not-found", () => {
     const before = c.accounts.list();
     await new Promise((r) => setTimeout(r, 20));
     await c.accounts.update("act-00000001", { name: "v2" });
+    // The answer on its way was made before the rename: joined afterwards, it must show the rename anyway.
     const after = await c.accounts.list();
-    await before;
+    expect((await before)[0].name).toBe("v2");
     expect(after[0].name).toBe("v2");
     expect((await c.accounts.list())[0].name).toBe("v2");
+    expect(spot.count("GET", "/setup/account")).toBe(1);
+  });
+
+  test("a write that cannot patch a list in flight spoils it: neither joined afterwards nor cached", async () => {
+    let external = "";
+    spot.reset((req) =>
+      req.method === "GET"
+        ? { delayMs: 80, items: [{ accountId: "act-00000001", name: "a", providerExternalId: external }] }
+        : ((external = "123456789012"), { items: [] }),
+    );
+    const c = client();
+    const before = c.accounts.list();
+    await new Promise((r) => setTimeout(r, 20));
+    // Linking AWS changes what only Spot knows (providerExternalId): no patch can say it.
+    await c.credentials.setAws("act-00000001", { iamRole: "arn:aws:iam::123456789012:role/Spot" });
+    const after = await c.accounts.list();
+    await before;
+    expect(after[0].providerExternalId).toBe("123456789012");
+    expect((await c.accounts.list())[0].providerExternalId).toBe("123456789012");
+    expect(spot.count("GET", "/setup/account")).toBe(2);
+  });
+
+  test("creates racing list reads do not make every later read fetch the list again", async () => {
+    const made: { accountId: string; name: string; createdAt: string }[] = [];
+    spot.reset((req) => {
+      if (req.method === "GET") return { delayMs: 30, items: made.map((a) => ({ ...a })) };
+      const a = {
+        accountId: `act-${String(made.length + 1).padStart(8, "0")}`,
+        name: (req.body as { account: { name: string } }).account.name,
+        createdAt: "2026-12-02T00:00:00.000Z",
+      };
+      made.push(a);
+      return { delayMs: 20, items: [a] };
+    });
+    const c = client();
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        // Staggered, as an apply's creates are: some write is always under way while the list is read.
+        await new Promise((r) => setTimeout(r, i * 7));
+        await c.accounts.create({ name: `n${i}` });
+        expect((await c.accounts.findByName(`n${i}`)).map((a) => a.name)).toEqual([`n${i}`]);
+      }),
+    );
+    // Before: a list answer was thrown away whenever a write ran during its flight, and each later reader sent its
+    // own read: one list per create.
+    expect(spot.count("GET", "/setup/account")).toBeLessThanOrEqual(3);
+    expect((await c.accounts.list()).map((a) => a.name).sort()).toEqual(made.map((a) => a.name).sort());
   });
 
   test("callers cannot corrupt the cache by mutating what they got", async () => {

@@ -27,3 +27,26 @@ describe("schemas/spot-iac.schema.json", () => {
     }
   });
 });
+
+describe("the validator the build compiles ahead of time (dist/, scripts/compile-file-validator.js)", () => {
+  // jest runs the sources; `npm test` builds dist/ first, which is what the CLI loads.
+  const built = join(__dirname, "../../dist/cli/gitops/file-validator.generated.js");
+
+  it("matches the registry's schema, and reports what a runtime compile reports", () => {
+    const { buildJsonSchema } = require("../../src/cli/gitops/schema");
+    const { newAjv, schemaHash } = require("../../src/cli/gitops/validate");
+    const m = require(built);
+    const schema = buildJsonSchema(kinds);
+    expect(m.schemaHash).toBe(schemaHash(schema));
+    const runtime = newAjv().compile(schema);
+    const bad = {
+      version: 1,
+      organizations: [{ name: "o", acounts: [], accounts: [{ nmae: "x" }], users: [{ email: 3 }] }],
+    };
+    expect(m.validate(bad)).toBe(false);
+    expect(runtime(bad)).toBe(false);
+    const shape = (errs: any[]) => errs.map((e) => [e.instancePath, e.keyword, e.message, e.params]);
+    expect(shape(m.validate.errors)).toEqual(shape(runtime.errors!));
+    expect(m.validate.errors.length).toBeGreaterThan(2);
+  });
+});

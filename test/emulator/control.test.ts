@@ -53,7 +53,7 @@ test("mintToken: a new working token for an existing user, listed in its details
   expect(JSON.stringify(details)).not.toContain(token);
 });
 
-test("stats count requests per method and route template; DELETE zeroes them", async () => {
+test("stats count requests per method and route template, and answers per status; DELETE zeroes them", async () => {
   await emu.control.resetStats();
   await call(emu.url, "GET", `/setup/account/${emu.accountId}`, { token: emu.token });
   await call(emu.url, "GET", "/setup/account/act-00000000", { token: emu.token });
@@ -62,9 +62,11 @@ test("stats count requests per method and route template; DELETE zeroes them", a
   expect(await emu.control.stats()).toEqual({
     requests: { "GET /setup/account": 1, "GET /setup/account/{accountId}": 2, "POST /setup/account": 1 },
     total: 4,
+    // Spot answers the id of no account with 400 Account_DOESNT_EXIST, not 404.
+    statuses: { "200": 3, "400": 1 },
   });
   await emu.control.resetStats();
-  expect(await emu.control.stats()).toEqual({ requests: {}, total: 0 });
+  expect(await emu.control.stats()).toEqual({ requests: {}, total: 0, statuses: {} });
 });
 
 test("unknown control routes are 404", async () => {
@@ -84,7 +86,7 @@ test("startEmulator: real port, token bootstrap of the Default Organization, res
     const users = items(await call(e.url, "GET", "/setup/organization/user", { token: "boot-token" }));
     expect(users[0].email).toBe("admin@example.com");
     await e.control.reset();
-    expect(await e.control.stats()).toEqual({ requests: {}, total: 0 });
+    expect(await e.control.stats()).toEqual({ requests: {}, total: 0, statuses: {} });
     expect((await call(e.url, "GET", "/setup/account", { token: "boot-token" })).status).toBe(401);
     // Nothing cached before the reset is served after it: same token, a new organization, the old account gone.
     const old = items(a)[0].accountId;

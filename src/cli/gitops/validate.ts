@@ -4,8 +4,9 @@
  * → names, references, secrets (only the variables and paths the pipeline allows: ./pipeline, ./paths) and
  * the resource engine's own checks. Nothing here calls the API.
  */
+import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { FieldType, Props, ResourceKind } from "../../core";
@@ -36,12 +37,40 @@ export interface LoadOptions {
 
 const validators = new WeakMap<readonly ResourceKind[], ValidateFunction>();
 
+/** The options the schema is compiled with, here and by scripts/compile-file-validator.js. */
+export function newAjv(extra: { code?: { source: boolean } } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...extra });
+  ajv.addKeyword("x-ref");
+  return ajv;
+}
+
+export function schemaHash(schema: object): string {
+  return createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+}
+
+/** Where the build puts the schema's validator compiled ahead of time (not in the source tree). */
+export const PRECOMPILED_VALIDATOR = join(__dirname, "file-validator.generated.js");
+
+/**
+ * Compiling the schema costs every CLI run ~70 ms, a quarter of a small plan: the build compiles the registry's
+ * schema ahead of time, used when its hash matches the schema of the kinds at hand (other registries, and a
+ * stale build, compile here).
+ */
+function precompiled(schema: object): ValidateFunction | undefined {
+  let m: { schemaHash?: string; validate?: ValidateFunction };
+  try {
+    m = require(PRECOMPILED_VALIDATOR);
+  } catch {
+    return undefined;
+  }
+  return m.schemaHash === schemaHash(schema) ? m.validate : undefined;
+}
+
 function validatorFor(kinds: readonly ResourceKind[]): ValidateFunction {
   let v = validators.get(kinds);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    ajv.addKeyword("x-ref");
-    v = ajv.compile(buildJsonSchema(kinds));
+    const schema = buildJsonSchema(kinds);
+    v = precompiled(schema) ?? newAjv().compile(schema);
     validators.set(kinds, v);
   }
   return v;
