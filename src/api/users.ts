@@ -242,21 +242,30 @@ export class UsersApi {
    */
   async get(userId: string, opts: { direct?: boolean } = {}): Promise<UserDetails> {
     needString("GET", ONE, "userId", userId);
-    if (!opts.direct) {
-      if (
-        (await this.orgUsers()).get(userId) === undefined &&
-        (await this.orgUsers(RECHECK_AGE_MS)).get(userId) === undefined
-      ) {
-        throw notInList("GET", ORG_USERS, `user ${userId}`);
-      }
+    const details = () =>
+      this.t.request<UserDetails>({
+        method: "GET",
+        route: ONE,
+        params: { userId },
+        tags: ["users", `user:${userId}`],
+      });
+    if (opts.direct) return single(await details(), "GET", `/setup/user/${userId}`, `user ${userId}`);
+    // The list decides existence; the details are asked for at the same time rather than after it, so that a
+    // refresh under latency pays one round trip per user, not two (the answer is dropped if the list says gone).
+    const detailsAsked = details().then(
+      (items) => ({ items }),
+      (error: unknown) => ({ error }),
+    );
+    if (
+      (await this.orgUsers()).get(userId) === undefined &&
+      (await this.orgUsers(RECHECK_AGE_MS)).get(userId) === undefined
+    ) {
+      await detailsAsked;
+      throw notInList("GET", ORG_USERS, `user ${userId}`);
     }
-    const items = await this.t.request<UserDetails>({
-      method: "GET",
-      route: ONE,
-      params: { userId },
-      tags: ["users", `user:${userId}`],
-    });
-    return single(items, "GET", `/setup/user/${userId}`, `user ${userId}`);
+    const got = await detailsAsked;
+    if ("error" in got) throw got.error;
+    return single(got.items, "GET", `/setup/user/${userId}`, `user ${userId}`);
   }
 
   /** Delete a console (u-…) or programmatic (pu-…) user. */

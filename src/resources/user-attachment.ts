@@ -92,14 +92,31 @@ async function mappingOf(ctx: ResourceContext, email: string, accountId: string)
   return list?.find((m) => m.accountId === accountId);
 }
 
+/** A promise that never rejects, so that a guess nobody ends up awaiting cannot become an unhandled rejection. */
+function settled<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function unwrap<T>(r: { value: T } | { error: unknown }): T {
+  if ("error" in r) throw r.error;
+  return r.value;
+}
+
 async function readAttachment(
   ctx: ResourceContext,
   accountId: string,
   by: { userId?: string; email?: string },
+  /** The e-mail the caller remembers: its mappings are asked for alongside the user, a round trip fewer. */
+  expectedEmail?: string,
 ): Promise<{ id: string; outputs: UserAttachmentOutputs } | undefined> {
+  const guess = expectedEmail ? settled(mappingOf(ctx, expectedEmail, accountId)) : undefined;
   const u = await consoleUser(ctx, by);
   if (!u?.email) return undefined;
-  const m = await mappingOf(ctx, u.email, accountId);
+  // The remembered e-mail is only a guess (the user may have been replaced): used when the user still has it.
+  const m = guess && u.email === expectedEmail ? unwrap(await guess) : await mappingOf(ctx, u.email, accountId);
   if (!m) return undefined;
   return {
     id: attachmentId(accountId, u.userId),
@@ -207,11 +224,11 @@ export const userAttachment: ResourceKind<UserAttachmentInputs, UserAttachmentOu
     return sameEmail(live.userEmail, desired.userEmail) ? { ...live, userEmail: desired.userEmail } : live;
   },
 
-  async read({ ctx, id }) {
+  async read({ ctx, id, prior }) {
     const p = parseId(id);
     if (!p) throw new InvalidImportId("UserAttachment", id, this.importId.format, this.importId.example);
     const by = p.user.includes("@") ? { email: p.user } : { userId: p.user };
-    const r = await readAttachment(ctx, p.accountId, by);
+    const r = await readAttachment(ctx, p.accountId, by, prior?.userEmail);
     // Nothing of an attachment is write-only or local: the live object is complete without `prior`.
     return r?.outputs;
   },

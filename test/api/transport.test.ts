@@ -607,3 +607,48 @@ describe("wire shapes", () => {
     expect(byRoute("GET", "/audit/events").url).toBe("/audit/events?fromDate=1000&toDate=2000");
   });
 });
+
+describe("reads that depend on a list do not wait for it", () => {
+  // Each list answer below is held until the detail request has arrived: a client that asked in series would
+  // never send it, and the test would time out.
+  test("a user's details are asked for while the organization's user list decides existence", async () => {
+    let detailsArrived!: () => void;
+    const arrived = new Promise<void>((r) => (detailsArrived = r));
+    spot.reset(async (req) => {
+      if (req.path === "/setup/organization/user") {
+        await arrived;
+        return { items: [{ userId: "u-00000001", email: "a@example.com", type: "personal" }] };
+      }
+      detailsArrived();
+      return { items: [{ userId: "u-00000001", email: "a@example.com", firstName: "A", lastName: "B" }] };
+    });
+    const c = client();
+    expect((await c.users.get("u-00000001")).firstName).toBe("A");
+    spot.reset(() => ({ items: [] }));
+    // Gone from the list: NotFound, whatever the details said.
+    await expect(client().users.get("u-00000002")).rejects.toThrow(/u-00000002/);
+  });
+
+  test("an attachment's roles are asked for with the remembered e-mail while the user list answers", async () => {
+    const { userAttachment } = require("../../src/resources/user-attachment");
+    let mappingArrived!: () => void;
+    const arrived = new Promise<void>((r) => (mappingArrived = r));
+    const mapping = { accountId: "act-00000001", userId: "u-00000001", role: "viewer", userEmail: "a@example.com" };
+    spot.reset(async (req) => {
+      if (req.path === "/setup/user") {
+        await arrived;
+        return { items: [{ userId: "u-00000001", email: "a@example.com", mappedAccountIds: ["act-00000001"] }] };
+      }
+      mappingArrived();
+      return { items: [mapping] };
+    });
+    const ctx = { client: client(), warn: () => undefined };
+    const live = await userAttachment.read({
+      ctx,
+      id: "act-00000001/u-00000001",
+      prior: { userEmail: "a@example.com" },
+    });
+    expect(live).toMatchObject({ accountId: "act-00000001", userId: "u-00000001", role: "viewer" });
+    expect(spot.count("GET", "/setup/accountUserMapping")).toBe(1);
+  });
+});
