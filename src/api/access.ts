@@ -1,4 +1,5 @@
 /** Access control: user groups (G1–G3), access policies (P1–P4) and the policy action catalogue (P5). */
+import { readListed } from "./existence";
 import {
   cloneJson,
   created,
@@ -99,20 +100,22 @@ export class UserGroupsApi {
    */
   async get(userGroupId: string, opts: { direct?: boolean } = {}): Promise<UserGroupDetails> {
     needString("GET", GROUP, "userGroupId", userGroupId);
-    if (!opts.direct) {
-      if (
-        (await this.view()).get(userGroupId) === undefined &&
-        (await this.view(RECHECK_AGE_MS)).get(userGroupId) === undefined
-      ) {
-        throw notInList("GET", GROUPS, `user group ${userGroupId}`);
-      }
-    }
-    const items = await this.t.request<UserGroupDetails>({
-      method: "GET",
-      route: GROUP,
-      params: { userGroupId },
-      tags: ["userGroups"],
-    });
+    const details = () =>
+      this.t.request<UserGroupDetails>({
+        method: "GET",
+        route: GROUP,
+        params: { userGroupId },
+        tags: ["userGroups"],
+      });
+    const items = opts.direct
+      ? await details()
+      : await readListed({
+          listed: async () =>
+            (await this.view()).get(userGroupId) !== undefined ||
+            (await this.view(RECHECK_AGE_MS)).get(userGroupId) !== undefined,
+          read: details,
+          gone: () => notInList("GET", GROUPS, `user group ${userGroupId}`),
+        });
     return single(items, "GET", `/setup/access/userGroup/${userGroupId}`, `user group ${userGroupId}`);
   }
 

@@ -2,6 +2,7 @@
  * Console users (U1–U5), programmatic users (U8), their policy and group mappings (U6, U7), and the
  * account-user mapping (R1, R2). Tokens returned by Spot are secrets: they are registered for redaction.
  */
+import { readListed } from "./existence";
 import { mappingTag } from "./accounts";
 import {
   cloneJson,
@@ -237,8 +238,8 @@ export class UsersApi {
 
   /**
    * A user's details (policies, groups, token metadata). Spot documents no not-found code for users, so the
-   * organization's user list (one cached call for any number of users) decides existence first; `direct: true`
-   * skips that and relies on Spot's answer.
+   * organization's user list (one cached call for any number of users) decides existence, asked for alongside the
+   * details (./existence); `direct: true` skips it and relies on Spot's answer.
    */
   async get(userId: string, opts: { direct?: boolean } = {}): Promise<UserDetails> {
     needString("GET", ONE, "userId", userId);
@@ -249,23 +250,16 @@ export class UsersApi {
         params: { userId },
         tags: ["users", `user:${userId}`],
       });
-    if (opts.direct) return single(await details(), "GET", `/setup/user/${userId}`, `user ${userId}`);
-    // The list decides existence; the details are asked for at the same time rather than after it, so that a
-    // refresh under latency pays one round trip per user, not two (the answer is dropped if the list says gone).
-    const detailsAsked = details().then(
-      (items) => ({ items }),
-      (error: unknown) => ({ error }),
-    );
-    if (
-      (await this.orgUsers()).get(userId) === undefined &&
-      (await this.orgUsers(RECHECK_AGE_MS)).get(userId) === undefined
-    ) {
-      await detailsAsked;
-      throw notInList("GET", ORG_USERS, `user ${userId}`);
-    }
-    const got = await detailsAsked;
-    if ("error" in got) throw got.error;
-    return single(got.items, "GET", `/setup/user/${userId}`, `user ${userId}`);
+    const items = opts.direct
+      ? await details()
+      : await readListed({
+          listed: async () =>
+            (await this.orgUsers()).get(userId) !== undefined ||
+            (await this.orgUsers(RECHECK_AGE_MS)).get(userId) !== undefined,
+          read: details,
+          gone: () => notInList("GET", ORG_USERS, `user ${userId}`),
+        });
+    return single(items, "GET", `/setup/user/${userId}`, `user ${userId}`);
   }
 
   /** Delete a console (u-…) or programmatic (pu-…) user. */

@@ -41,11 +41,13 @@ async function readConnection(
   accountId: string,
   prior?: Partial<AwsConnectionOutputs>,
 ): Promise<AwsConnectionOutputs | undefined> {
-  const creds = await orGone(ctx.client.credentials.getAws(accountId));
-  if (!creds || !creds.iamRole) return undefined;
-  // The AWS account number comes with the account (list item, shared by every read of the run).
-  const acc = await orGone(ctx.client.accounts.get(accountId));
-  if (!acc) return undefined;
+  // The AWS account number comes with the account (list item, shared by every read of the run): asked for at the
+  // same time as the credentials, not after them.
+  const [creds, acc] = await Promise.all([
+    orGone(ctx.client.credentials.getAws(accountId)),
+    orGone(ctx.client.accounts.get(accountId)),
+  ]);
+  if (!creds || !creds.iamRole || !acc) return undefined;
   return {
     accountId,
     iamRole: creds.iamRole,
