@@ -179,6 +179,10 @@ export function register(program: Command): void {
         "--plan <plan>",
         "apply exactly this saved plan (`plan --out`); refused, with nothing changed, if anything moved since",
       )
+      .option(
+        "--check",
+        "with --plan: only say whether that saved plan can be applied to this file and --org (exit 0, or 3 and why); sends nothing, needs no token",
+      )
       .option("--auto-approve", "apply without asking (required without a terminal)")
       .option(
         "--run-id <id>",
@@ -201,6 +205,7 @@ export function register(program: Command): void {
     const r = await commands().applyCommand({
       file: o.file ?? (o.plan ? undefined : "spot.yaml"),
       plan: o.plan,
+      check: o.check,
       runId: o.runId,
       autoApprove: o.autoApprove,
       json: o.json,

@@ -240,6 +240,32 @@ describe("plan --out, then apply --plan", () => {
     expect((await requests(emu)).total).toBe(0);
   });
 
+  it("--check says whether a saved plan fits this file and organization, with no token and no request", async () => {
+    expect((await s.plan({ out: "check.plan", org: ["data"] })).code).toBe(0);
+    const saved = s.read("check.plan");
+    await emu.control.resetStats();
+    const restore = s.useEnv({ PATH: process.env.PATH });
+    try {
+      const fits = await s.apply({ plan: "check.plan", org: ["data"], check: true });
+      expect([fits.code, s.cap.out(), s.cap.err()]).toEqual([0, "check.plan can be applied to spot.yaml (data)\n", ""]);
+      const otherOrg = await s.apply({ plan: "check.plan", org: ["platform"], check: true });
+      expect([otherOrg.code, s.cap.out()]).toEqual([3, "check.plan covers organization data, not platform\n"]);
+      s.write("old-version.plan", saved.replace(/"version": "[^"]*"/, '"version": "0.0.1"'));
+      const old = await s.apply({ plan: "old-version.plan", org: ["data"], check: true });
+      expect(old.code).toBe(3);
+      expect(s.cap.out()).toMatch(/was made by spot-iac 0\.0\.1, this is .*: plan again with this version\n$/);
+      s.write("spot.yaml", s.read("spot.yaml") + "# moved\n");
+      const moved = await s.apply({ plan: "check.plan", org: ["data"], check: true });
+      expect([moved.code, s.cap.out()]).toEqual([3, "spot.yaml changed since the plan was saved\n"]);
+      expect((await s.apply({ check: true })).code).toBe(1);
+      expect(s.cap.err()).toContain("--check goes with --plan");
+    } finally {
+      restore();
+      s.write("spot.yaml", s.read("spot.yaml").replace("# moved\n", ""));
+    }
+    expect((await requests(emu)).total).toBe(0);
+  });
+
   it("a plan made without secrets (a pull-request job) is applied with them, and holds none", async () => {
     s.write(
       "spot.yaml",

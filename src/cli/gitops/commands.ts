@@ -17,7 +17,15 @@ import { exportOrganization } from "./export";
 import { LockedError, lockOrganizations } from "./lock";
 import type { Connect, FileProblem, Io, OrgConnection, OrgSpec, Plan, SpotFile } from "./model";
 import type { SavedPlan } from "./plan-file";
-import { SavedPlanError, digestOf, planDifferences, readSavedPlan, toSavedPlan, writeSavedPlan } from "./plan-file";
+import {
+  SavedPlanError,
+  digestOf,
+  planDifferences,
+  readSavedPlan,
+  savedPlanMismatch,
+  toSavedPlan,
+  writeSavedPlan,
+} from "./plan-file";
 import type { PipelineOptions } from "./pipeline";
 import { Pipeline, UsageError, orgLabel } from "./pipeline";
 import { hasChanges, hasDrift, hasErrors, makePlan } from "./planner";
@@ -297,6 +305,11 @@ export interface ApplyCommandOptions extends Omit<CommonOptions, "file"> {
   json?: boolean;
   /** Apply this saved plan (`plan --out`) instead of planning: exactly it, or nothing. */
   plan?: string;
+  /**
+   * With `plan`: only say whether the saved plan fits this checkout and `org` (exit 0) or why not (exit 3, one line
+   * on stdout). Reads the plan and the file's bytes; no token, secret or API call.
+   */
+  check?: boolean;
   replace?: string[];
   deleteLimits?: Partial<DeleteLimits>;
 }
@@ -309,6 +322,10 @@ export async function applyCommand(
   const c = context(deps, o);
   if (!c) return { code: EXIT.error, runId };
   const emit = (s: string) => (o.json ? c.io.err(s) : c.io.out(s));
+  if (o.check && !o.plan) {
+    c.io.err("spot-iac: --check goes with --plan (it says whether that saved plan can be applied)\n");
+    return { code: EXIT.error, runId };
+  }
   let reviewed: SavedPlan | undefined;
   let fileName = o.file;
   if (o.plan) {
@@ -316,6 +333,10 @@ export async function applyCommand(
       reviewed = readSavedPlan(resolve(c.io.cwd, o.plan));
     } catch (e) {
       if (!(e instanceof SavedPlanError)) throw e;
+      if (o.check) {
+        c.io.out(`${visible(e.message)}\n`);
+        return { code: EXIT.refused, runId };
+      }
       c.io.err(`spot-iac: ${e.message}\n`);
       return { code: EXIT.error, runId };
     }
@@ -325,22 +346,38 @@ export async function applyCommand(
     c.io.err("spot-iac: give the GitOps file (-f) or a saved plan (--plan)\n");
     return { code: EXIT.error, runId };
   }
-  if (
+  const mismatch = (path: string) =>
     reviewed &&
-    o.org?.length &&
-    JSON.stringify([...o.org].sort()) !== JSON.stringify([...reviewed.organizations].sort())
-  ) {
-    c.io.err(
-      `spot-iac: ${o.plan} covers organization${reviewed.organizations.length > 1 ? "s" : ""} ` +
-        `${reviewed.organizations.join(", ")}, not ${o.org.join(", ")}; nothing was applied\n`,
-    );
-    return { code: EXIT.refused, runId };
+    savedPlanMismatch(reviewed, { planName: o.plan!, fileName: fileName!, fileDigest: digestOf(path), orgs: o.org });
+  if (reviewed && o.check) {
+    let why: string | undefined;
+    try {
+      why = mismatch(resolve(c.io.cwd, fileName));
+    } catch (e) {
+      why = `cannot read ${fileName} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    }
+    c.io.out(`${visible(why ?? `${o.plan} can be applied to ${fileName} (${reviewed.organizations.join(", ")})`)}\n`);
+    return { code: why ? EXIT.refused : EXIT.ok, runId };
+  }
+  // The organizations first: a plan of other organizations needs none of their tokens or secrets to be refused.
+  if (reviewed && o.org?.length) {
+    const why = savedPlanMismatch(reviewed, {
+      planName: o.plan!,
+      fileName,
+      fileDigest: reviewed.fileDigest,
+      orgs: o.org,
+    });
+    if (why) {
+      c.io.err(`spot-iac: ${why}; nothing was applied\n`);
+      return { code: EXIT.refused, runId };
+    }
   }
   const orgs = reviewed ? reviewed.organizations : o.org;
   const file = load(c, fileName, { readSecrets: true, requireTokens: true, orgs, json: o.json });
   if (!file) return { code: EXIT.error, runId };
-  if (reviewed && digestOf(file.path) !== reviewed.fileDigest) {
-    c.io.err(`spot-iac: ${fileName} changed since the plan was saved; nothing was applied. Plan again.\n`);
+  const why = mismatch(file.path);
+  if (why) {
+    c.io.err(`spot-iac: ${why}; nothing was applied. Plan again.\n`);
     return { code: EXIT.refused, runId };
   }
   const journal = journalOf(c, o.journal);

@@ -112,6 +112,25 @@ export function readSavedPlan(path: string): SavedPlan {
   return { ...p, replace: Array.isArray(p.replace) ? p.replace : [] };
 }
 
+/**
+ * Why a saved plan does not belong to this checkout and job, or undefined when it does: it must cover exactly the
+ * organizations asked for (when any are) and come from these very bytes of the GitOps file. Format and version are
+ * readSavedPlan's. `apply --plan` refuses on either; `apply --plan --check` only reports it (CI recipes ask it before
+ * choosing between the reviewed plan and a fresh one).
+ */
+export function savedPlanMismatch(
+  p: SavedPlan,
+  o: { planName: string; fileName: string; fileDigest: string; orgs?: string[] },
+): string | undefined {
+  if (o.orgs?.length && JSON.stringify([...o.orgs].sort()) !== JSON.stringify([...p.organizations].sort()))
+    return (
+      `${o.planName} covers organization${p.organizations.length > 1 ? "s" : ""} ${p.organizations.join(", ")}, ` +
+      `not ${o.orgs.join(", ")}`
+    );
+  if (o.fileDigest !== p.fileDigest) return `${o.fileName} changed since the plan was saved`;
+  return undefined;
+}
+
 function describe(e: { kind: string; name: string; org: string }): string {
   return `${e.kind} ${e.name} (${e.org})`;
 }
