@@ -22,7 +22,7 @@ const http = require("node:http");
 const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
-const { arg, dist, machineNote, mapLimit, runMain, table } = require("./lib/common");
+const { arg, dist, httpRequest, machineNote, mapLimit, runMain, table, writeSummary } = require("./lib/common");
 
 const TOKEN = "scale-bench-token";
 const EDITOR_TOKEN = "scale-bench-editor-token";
@@ -166,28 +166,7 @@ const REQUESTS = arg("requests", 300);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 function request(base, method, path, body, token = TOKEN) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      base + path,
-      {
-        method,
-        agent,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          "Content-Type": "application/json",
-          ...(payload ? { "Content-Length": Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
+  return httpRequest({ agent, url: base + path, method, token: token, body });
 }
 
 function childCpu(child) {
@@ -388,7 +367,7 @@ async function main() {
   console.log(
     "List routes answer N items (their cost is linear in the answer by nature); every other route should not grow with N.",
   );
-  require("./lib/common").writeSummary("9. emulator cost at scale", [
+  writeSummary("9. emulator cost at scale", [
     {
       measure: `emulator CPU per plan request, N=${last.n.toLocaleString("en-US")} against N=${first.n.toLocaleString("en-US")}`,
       ours: `${((last.planMs * 1000) / last.planRequests).toFixed(0)} µs`,

@@ -19,7 +19,18 @@ const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { performance } = require("node:perf_hooks");
-const { arg, dist, flag, fmt, machineNote, percentile, runMain, table, writeSummary } = require("./lib/common");
+const {
+  arg,
+  dist,
+  flag,
+  fmt,
+  httpRequest,
+  machineNote,
+  percentile,
+  runMain,
+  table,
+  writeSummary,
+} = require("./lib/common");
 
 const TOKEN = "bench-token";
 
@@ -68,28 +79,7 @@ const CONCURRENCY = arg("concurrency", 32);
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function request(base, method, path, body) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      base + path,
-      {
-        method,
-        agent,
-        headers: {
-          Authorization: `Bearer ${TOKEN}`,
-          "Content-Type": "application/json",
-          ...(payload ? { "Content-Length": Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
+  return httpRequest({ agent, url: base + path, method, token: TOKEN, body });
 }
 
 async function phase(base, name, makeRequest) {
@@ -106,7 +96,7 @@ async function phase(base, name, makeRequest) {
       latencies.push(performance.now() - t);
       if (res.status !== 200) {
         errors++;
-        if (!firstError) firstError = `${res.status} ${res.body.slice(0, 300)}`;
+        if (!firstError) firstError = `${res.status} ${res.text.slice(0, 300)}`;
       }
     }
   };
@@ -139,7 +129,7 @@ async function measure(mode) {
     const ids = [];
     for (let i = 0; i < 50; i++) {
       const r = await request(url, "POST", "/setup/account", { account: { name: `seed-${i}` } });
-      ids.push(JSON.parse(r.body).response.items[0].id);
+      ids.push(JSON.parse(r.text).response.items[0].id);
     }
     for (let i = 0; i < 500; i++) await request(url, "GET", `/setup/account/${ids[i % ids.length]}`);
     return [

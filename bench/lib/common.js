@@ -107,6 +107,36 @@ async function mapLimit(items, n, fn) {
 }
 
 /**
+ * One plain `node:http` request with a bearer token and a JSON body, no retry: resolves to {status, text}. The
+ * benchmarks' baselines and load generators send with it, so they all pay the same bare cost.
+ */
+function httpRequest({ agent, url, method, token, body, headers = {} }) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          ...headers,
+          ...(payload ? { "Content-Length": Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+/**
  * The peer's HTTP pattern, as Spot's Go SDK and terraform-provider-spotinst do it: one request per call, no
  * retry, no cache, no coalescing. Keep-alive is on (kinder to the peer than the Go SDK's one idle connection).
  */
@@ -119,40 +149,24 @@ class PeerClient {
     this.statuses = {};
   }
 
-  request(method, path, body) {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  async request(method, path, body) {
     this.calls++;
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        this.base + path,
-        {
-          method,
-          agent: this.agent,
-          headers: {
-            Authorization: `Bearer ${this.token}`,
-            "Content-Type": "application/json",
-            "User-Agent": "spotinst-sdk-go/1.413.0 (bench peer)",
-            ...(payload ? { "Content-Length": Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks = [];
-          res.on("data", (c) => chunks.push(c));
-          res.on("end", () => {
-            this.statuses[res.statusCode] = (this.statuses[res.statusCode] ?? 0) + 1;
-            let json;
-            try {
-              json = JSON.parse(Buffer.concat(chunks).toString());
-            } catch {
-              json = undefined;
-            }
-            resolve({ status: res.statusCode, body: json });
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
+    const r = await httpRequest({
+      agent: this.agent,
+      url: this.base + path,
+      method,
+      token: this.token,
+      body,
+      headers: { "User-Agent": "spotinst-sdk-go/1.413.0 (bench peer)" },
     });
+    this.statuses[r.status] = (this.statuses[r.status] ?? 0) + 1;
+    let json;
+    try {
+      json = JSON.parse(r.text);
+    } catch {
+      json = undefined;
+    }
+    return { status: r.status, body: json };
   }
 
   close() {
@@ -271,6 +285,7 @@ module.exports = {
   limiter,
   mapLimit,
   PeerClient,
+  httpRequest,
   timed,
   withPeakMemory,
   percentile,
